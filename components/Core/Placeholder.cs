@@ -1,0 +1,2 @@
+namespace Infra.Components.Core;
+internal static class Placeholder { }

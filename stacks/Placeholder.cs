@@ -1,0 +1,2 @@
+namespace Infra.Stacks;
+internal static class Placeholder { }
