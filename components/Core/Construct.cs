@@ -1,0 +1,53 @@
+namespace Infra.Components.Core;
+
+/// <summary>
+/// A node of the component tree (CDK-style). Resources created by a component get logical names
+/// from the component path, so the flat Pulumi YAML program still carries the tree.
+/// </summary>
+public abstract class Construct
+{
+    private readonly List<Construct> _children = [];
+    private readonly List<Resource> _resources = [];
+
+    protected Construct(Construct? parent, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new SynthesisException($"a component under '{parent?.Path ?? "(root)"}' has an empty name");
+        Name = name;
+        Parent = parent;
+        Program = parent?.Program ?? (this as StackProgram ?? throw new SynthesisException("only a StackProgram can be a root component"));
+        parent?._children.Add(this);
+    }
+
+    public string Name { get; }
+    public Construct? Parent { get; }
+    public StackProgram Program { get; }
+    public IReadOnlyList<Construct> Children => _children;
+    public IReadOnlyList<Resource> Resources => _resources;
+
+    /// <summary>Path from the root, e.g. <c>pliers/api</c> (the root program is not part of it).</summary>
+    public string Path => Parent is null ? "" : Parent.Parent is null ? Name : Parent.Path + "/" + Name;
+
+    /// <summary>A short description of the component kind, shown by plan.</summary>
+    public virtual string Kind => GetType().Name;
+
+    private IEnumerable<string> Segments() => Parent is null ? [] : Parent.Segments().Append(Name);
+
+    /// <summary>Creates a resource named after this component's path plus <paramref name="localName"/> (none: the component's own name).</summary>
+    public Resource AddResource(string? localName, string type, Props properties)
+    {
+        var segments = localName is null ? Segments() : Segments().Append(localName);
+        var resource = new Resource(this, Names.Logical(segments), type, properties);
+        Program.Register(resource, Path + (localName is null ? "" : "/" + localName));
+        _resources.Add(resource);
+        return resource;
+    }
+
+    /// <summary>This component's resources and all its descendants', in creation order per component.</summary>
+    public IEnumerable<Resource> AllResources() => _resources.Concat(_children.SelectMany(c => c.AllResources()));
+}
+
+/// <summary>A plain grouping node.</summary>
+public sealed class ComponentGroup(Construct parent, string name, string kind = "Group") : Construct(parent, name)
+{
+    public override string Kind => kind;
+}

@@ -1,2 +1,0 @@
-namespace Infra.Components.Core;
-internal static class Placeholder { }

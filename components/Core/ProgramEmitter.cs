@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Infra.Components.Core;
+
+/// <summary>
+/// Writes a <see cref="StackProgram"/> as a Pulumi YAML program: deterministic (same graph, same bytes),
+/// no anchors or aliases, every literal <c>$</c> doubled, every scalar that could be misread quoted.
+/// The text is parsed back and compared with what was meant before it is returned.
+/// </summary>
+public static class ProgramEmitter
+{
+    public static string Emit(StackProgram program)
+    {
+        var ordered = ProgramGraph.Validate(program);
+        var doc = BuildDocument(program, ordered);
+        var text = Write(doc);
+        RoundTrip.Verify(text, doc);
+        return text;
+    }
+
+    /// <summary>The program as a node tree (what the text must read back as).</summary>
+    public static YMap BuildDocument(StackProgram program, IReadOnlyList<Resource> ordered)
+    {
+        var top = new List<KeyValuePair<string, YNode>> { new("name", YScalar.String(program.Project)) };
+
+        if (program.ConfigKeys.Count > 0)
+        {
+            var cfg = new List<KeyValuePair<string, YNode>>();
+            foreach (var key in program.ConfigKeys.OrderBy(k => k.Name, StringComparer.Ordinal))
+            {
+                var decl = new List<KeyValuePair<string, YNode>> { new("type", YScalar.String(TypeName(key.Type))) };
+                if (key.Secret) decl.Add(new("secret", new YScalar("true", ScalarKind.Bool)));
+                if (key.Default is not null) decl.Add(new("default", Convert(key.Default)));
+                cfg.Add(new(key.Name, new YMap(decl)));
+            }
+            top.Add(new("config", new YMap(cfg)));
+        }
+
+        var defaults = program.Providers.ToHashSet();
+        var resources = new List<KeyValuePair<string, YNode>>(ordered.Count);
+        foreach (var r in ordered) resources.Add(new(r.Name, ResourceNode(r, defaults.Contains(r))));
+        top.Add(new("resources", new YMap(resources)));
+
+        if (program.Outputs.Count > 0)
+            top.Add(new("outputs", new YMap([.. program.Outputs.Select(o => new KeyValuePair<string, YNode>(o.Key, Convert(o.Value)))])));
+        return new YMap(top);
+    }
+
+    private static string TypeName(ConfigType t) => t switch
+    {
+        ConfigType.String => "string",
+        ConfigType.Integer => "integer",
+        ConfigType.Boolean => "boolean",
+        ConfigType.Number => "number",
+        _ => "object",
+    };
+
+    private static YNode ResourceNode(Resource r, bool isDefaultProvider)
+    {
+        var entries = new List<KeyValuePair<string, YNode>> { new("type", YScalar.String(r.Type)) };
+        if (isDefaultProvider) entries.Add(new("defaultProvider", new YScalar("true", ScalarKind.Bool)));
+        if (r.Properties.Count > 0) entries.Add(new("properties", Convert(r.Properties.ToMap())));
+        var opts = OptionsNode(r.Options);
+        if (opts.Entries.Count > 0) entries.Add(new("options", opts));
+        return new YMap(entries);
+    }
+
+    private static YMap OptionsNode(ResourceOptions o)
+    {
+        var e = new List<KeyValuePair<string, YNode>>();
+        static YScalar B(bool b) => new(b ? "true" : "false", ScalarKind.Bool);
+        static YSeq L(IEnumerable<string> items) => new([.. items.Select(YScalar.String)]);
+        if (o.Protect is { } protect) e.Add(new("protect", B(protect)));
+        if (o.RetainOnDelete is { } retain) e.Add(new("retainOnDelete", B(retain)));
+        if (o.DeleteBeforeReplace is { } dbr) e.Add(new("deleteBeforeReplace", B(dbr)));
+        if (o.DependsOn.Count > 0) e.Add(new("dependsOn", L(o.DependsOn.Select(d => "${" + d.Name + "}"))));
+        if (o.Provider is { } p) e.Add(new("provider", YScalar.String("${" + p.Name + "}")));
+        if (o.IgnoreChanges.Count > 0) e.Add(new("ignoreChanges", L(o.IgnoreChanges)));
+        if (o.ReplaceOnChanges.Count > 0) e.Add(new("replaceOnChanges", L(o.ReplaceOnChanges)));
+        if (o.AdditionalSecretOutputs.Count > 0) e.Add(new("additionalSecretOutputs", L(o.AdditionalSecretOutputs)));
+        if (o.Aliases.Count > 0) e.Add(new("aliases", L(o.Aliases)));
+        if (o.CustomTimeouts is { } ct)
+        {
+            var t = new List<KeyValuePair<string, YNode>>();
+            if (ct.Create is not null) t.Add(new("create", YScalar.String(ct.Create)));
+            if (ct.Update is not null) t.Add(new("update", YScalar.String(ct.Update)));
+            if (ct.Delete is not null) t.Add(new("delete", YScalar.String(ct.Delete)));
+            e.Add(new("customTimeouts", new YMap(t)));
+        }
+        if (o.Version is not null) e.Add(new("version", YScalar.String(o.Version)));
+        return new YMap(e);
+    }
+
+    /// <summary>Converts a value to the node the host must read; literal text has every <c>$</c> doubled.</summary>
+    public static YNode Convert(Value value) => value switch
+    {
+        Str s => YScalar.String(Escape(s.Text)),
+        Num n => new YScalar(RenderNumber(n.Number), ScalarKind.Number),
+        Bool b => new YScalar(b.Flag ? "true" : "false", ScalarKind.Bool),
+        ListValue l => new YSeq([.. l.Items.Select(Convert)]),
+        MapValue m => new YMap([.. m.Entries.Select(e => new KeyValuePair<string, YNode>(e.Key, Convert(e.Value)))]),
+        OutputRef o => YScalar.String("${" + o.Resource.Name + (o.Path.Length == 0 ? "" : (o.Path[0] == '[' ? "" : ".") + o.Path) + "}"),
+        ConfigRef c => YScalar.String("${" + c.Key.Name + "}"),
+        Interpolation i => YScalar.String(string.Concat(i.Parts.Select(InterpolationPart))),
+        FnCall f => new YMap([new("fn::" + f.Name, Convert(f.Argument))]),
+        _ => throw new SynthesisException($"cannot emit value of kind {value.GetType().Name}"),
+    };
+
+    private static string InterpolationPart(Value part) => part switch
+    {
+        Str s => Escape(s.Text),
+        Num n => RenderNumber(n.Number),
+        Bool b => b.Flag ? "true" : "false",
+        OutputRef or ConfigRef => ((YScalar)Convert(part)).Text,
+        _ => throw new SynthesisException($"a {part.GetType().Name} cannot be part of an interpolated string"),
+    };
+
+    /// <summary>Doubles every <c>$</c>: the YAML host reads <c>$$</c> as <c>$</c> and <c>${</c> as an expression.</summary>
+    public static string Escape(string literal) => literal.Contains('$') ? literal.Replace("$", "$$") : literal;
+
+    public static string RenderNumber(double d) =>
+        d == Math.Floor(d) && Math.Abs(d) < 1e15 ? ((long)d).ToString(CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string Write(YNode doc)
+    {
+        var sb = new StringBuilder(4096);
+        using (var writer = new StringWriter(sb, CultureInfo.InvariantCulture) { NewLine = "\n" })
+        {
+            var emitter = new Emitter(writer, 2, int.MaxValue, false);
+            emitter.Emit(new StreamStart());
+            emitter.Emit(new DocumentStart(null, null, true));
+            WriteNode(emitter, doc);
+            emitter.Emit(new DocumentEnd(true));
+            emitter.Emit(new StreamEnd());
+        }
+        return sb.ToString();
+    }
+
+    private static void WriteNode(IEmitter emitter, YNode node)
+    {
+        switch (node)
+        {
+            case YMap m:
+                emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, m.Entries.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
+                foreach (var (k, v) in m.Entries)
+                {
+                    WriteScalar(emitter, YScalar.String(k));
+                    WriteNode(emitter, v);
+                }
+                emitter.Emit(new MappingEnd());
+                break;
+            case YSeq s:
+                emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, s.Items.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
+                foreach (var item in s.Items) WriteNode(emitter, item);
+                emitter.Emit(new SequenceEnd());
+                break;
+            case YScalar sc:
+                WriteScalar(emitter, sc);
+                break;
+        }
+    }
+
+    private static void WriteScalar(IEmitter emitter, YScalar s)
+    {
+        ScalarStyle style;
+        if (s.Kind != ScalarKind.String) style = ScalarStyle.Plain;
+        else if (s.Text.Contains('\n') && IsBlockFriendly(s.Text)) style = ScalarStyle.Literal;
+        else style = YamlScalars.IsSafePlain(s.Text) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted;
+        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, s.Text, style, style == ScalarStyle.Plain, style != ScalarStyle.Plain));
+    }
+
+    /// <summary>Literal blocks cannot carry trailing spaces, tabs at line starts, or control characters faithfully.</summary>
+    private static bool IsBlockFriendly(string text)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length > 0 && (line[^1] == ' ' || line[^1] == '\t')) return false;
+            foreach (var ch in line)
+                if (ch == '\r' || ch == '\t' || char.IsControl(ch) || ch == '\uFEFF' || char.IsSurrogate(ch)) return false;
+        }
+        return !text.StartsWith(' ') && !text.StartsWith('\n');
+    }
+}

@@ -1,0 +1,41 @@
+namespace Infra.Components.Core;
+
+/// <summary>Ordered property bag; null values are skipped so optional inputs stay absent.</summary>
+public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
+{
+    private readonly List<KeyValuePair<string, Value>> _entries = [];
+
+    public Props Set(string key, Value? value)
+    {
+        if (value is null) return this;
+        var i = _entries.FindIndex(e => e.Key == key);
+        if (i >= 0) _entries[i] = new(key, value);
+        else _entries.Add(new(key, value));
+        return this;
+    }
+
+    public Props Set(string key, string? text) => text is null ? this : Set(key, (Value)text);
+    public Props Set(string key, int? number) => number is null ? this : Set(key, (Value)number.Value);
+    public Props Set(string key, bool? flag) => flag is null ? this : Set(key, (Value)flag.Value);
+
+    /// <summary>Sets a list only when it has items.</summary>
+    public Props SetList(string key, IEnumerable<Value> items)
+    {
+        var list = items as IReadOnlyList<Value> ?? [.. items];
+        return list.Count == 0 ? this : Set(key, new ListValue(list));
+    }
+
+    public Value? Get(string key) => _entries.FirstOrDefault(e => e.Key == key).Value;
+
+    /// <summary>Collection-initializer support: <c>new Props { ["name"] = "x" }</c>.</summary>
+    public Value? this[string key] { get => Get(key); set => Set(key, value); }
+
+    public int Count => _entries.Count;
+
+    public MapValue ToMap() => new([.. _entries]);
+
+    public static implicit operator Value(Props props) => props.ToMap();
+
+    public IEnumerator<KeyValuePair<string, Value>> GetEnumerator() => _entries.GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using Infra.Components.Core;
+using Infra.Components.Workloads;
+
+namespace Infra.Components.Docker;
+
+/// <summary>What a <see cref="DockerService"/> runs. Secure defaults: non-root, no new privileges, all capabilities dropped.</summary>
+public sealed record DockerServiceArgs
+{
+    public required Value Image { get; init; }
+    public int Replicas { get; init; } = 1;
+    public IReadOnlyList<ServicePort> Ports { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<string, Value>> Environment { get; init; } = [];
+    public IReadOnlyList<ConfigFile> Files { get; init; } = [];
+    public HealthCheck? Health { get; init; }
+    public string User { get; init; } = "1000:1000";
+    public ResourceLimits? Limits { get; init; }
+    public IReadOnlyList<DockerNetwork> Networks { get; init; } = [];
+    /// <summary>Mount path of a per-replica data volume, if the service keeps state.</summary>
+    public string? DataPath { get; init; }
+    public bool ProtectData { get; init; }
+    /// <summary>Resources that must exist (and, for containers with health checks, be healthy) first.</summary>
+    public IReadOnlyList<Resource> WaitFor { get; init; } = [];
+    public IReadOnlyList<string> Command { get; init; } = [];
+    public IReadOnlyList<(string Label, string Value)> Labels { get; init; } = [];
+    public IReadOnlyList<string> AddCapabilities { get; init; } = [];
+    public string Restart { get; init; } = "unless-stopped";
+    /// <summary>Extra read-only mounts from other volumes (name, path).</summary>
+    public IReadOnlyList<(DockerVolume Volume, string Path, bool ReadOnly)> Mounts { get; init; } = [];
+}
+
+/// <summary>
+/// A service on Docker: N replica containers sharing a DNS alias on each network, each with its own
+/// data volume if the service keeps state. Containers with a health check are created with
+/// <c>wait: true</c>, so anything that depends on them starts only once they are healthy.
+/// </summary>
+public sealed class DockerService : Construct
+{
+    private readonly List<Resource> _containers = [];
+    private readonly List<DockerVolume> _volumes = [];
+
+    public DockerService(Construct parent, string name, DockerServiceArgs args, bool indexed = true) : base(parent, name)
+    {
+        if (args.Replicas < 1) throw new SynthesisException($"service '{Path}' has {args.Replicas} replicas; at least 1 is required");
+        Args = args;
+        for (var i = 1; i <= args.Replicas; i++)
+        {
+            var replica = indexed ? i.ToString(CultureInfo.InvariantCulture) : null;
+            DockerVolume? volume = null;
+            if (args.DataPath is not null)
+            {
+                volume = new DockerVolume(this, replica is null ? "data" : $"data-{replica}", args.ProtectData);
+                _volumes.Add(volume);
+            }
+            var container = AddResource(replica, "docker:index/container:Container", ContainerProps(args, i, replica, volume));
+            container.Traits.Add(Traits.Workload);
+            container.DependsOn(args.WaitFor);
+            _containers.Add(container);
+        }
+        if (args.Replicas > 1 && args.Ports.Any(p => p.HostPort is not null))
+            Program.Notes.Add($"docker: '{Path}' has {args.Replicas} replicas but one host can publish a port only once: " +
+                              $"host port(s) {string.Join(", ", args.Ports.Where(p => p.HostPort is not null).Select(p => p.HostPort))} go to replica 1; " +
+                              "the others are reached through the network alias or the reverse proxy");
+    }
+
+    public override string Kind => "Service";
+    public DockerServiceArgs Args { get; }
+    public IReadOnlyList<Resource> Containers => _containers;
+    public IReadOnlyList<DockerVolume> Volumes => _volumes;
+
+    /// <summary>The DNS name other containers use (the alias on every network).</summary>
+    public string Host => Name;
+
+    private Props ContainerProps(DockerServiceArgs a, int replica, string? suffix, DockerVolume? volume)
+    {
+        var props = new Props
+        {
+            ["name"] = Names.Logical([Path.Replace('/', '-'), suffix ?? ""]),
+            ["image"] = a.Image,
+            ["restart"] = a.Restart,
+            ["user"] = a.User,
+            ["mustRun"] = true,
+        };
+        props.SetList("command", a.Command.Select(c => (Value)c));
+        props.SetList("envs", a.Environment.Select(e => Value.Format($"{e.Key}={e.Value}")));
+        props.SetList("ports", a.Ports
+            .Where(p => p.HostPort is not null && replica == 1)
+            .Select(p => (Value)new Props { ["internal"] = p.ContainerPort, ["external"] = p.HostPort!.Value }));
+        props.SetList("networksAdvanced", a.Networks.Select(n => (Value)new Props
+        {
+            ["name"] = n.NetworkName,
+            ["aliases"] = Value.Strings([Name]),
+        }));
+        var volumes = new List<Value>();
+        if (volume is not null)
+            volumes.Add(new Props { ["volumeName"] = volume.VolumeName, ["containerPath"] = a.DataPath! });
+        foreach (var (v, path, ro) in a.Mounts)
+            volumes.Add(new Props { ["volumeName"] = v.VolumeName, ["containerPath"] = path, ["readOnly"] = ro });
+        props.SetList("volumes", volumes);
+        // Config files are owned by root with mode 0444 while the process runs as a non-root user: read-only to it.
+        props.SetList("uploads", a.Files.Select(f => (Value)new Props { ["file"] = f.Path, ["content"] = f.Content, ["permissions"] = "0444" }));
+        if (a.Health is { } h)
+        {
+            props["healthcheck"] = new Props
+            {
+                ["tests"] = Value.Strings(["CMD-SHELL", h.ShellCommand]),
+                ["interval"] = Seconds(h.Interval),
+                ["timeout"] = Seconds(h.Timeout),
+                ["retries"] = h.Retries,
+                ["startPeriod"] = Seconds(h.StartPeriod),
+            };
+            props["wait"] = true;
+            props["waitTimeout"] = (int)Math.Ceiling(h.StartPeriod.TotalSeconds + h.Retries * (h.Interval + h.Timeout).TotalSeconds) + 30;
+        }
+        if (a.Limits is { } l)
+        {
+            props["memory"] = l.MemoryMb;
+            props["memoryReservation"] = l.ReservationMb;
+            props["cpus"] = l.Cpus.ToString("0.0##", CultureInfo.InvariantCulture);
+        }
+        props["securityOpts"] = Value.Strings(["no-new-privileges:true"]);
+        props["capabilities"] = new Props().Set("drops", Value.Strings(["ALL"])).SetList("adds", a.AddCapabilities.Select(c => (Value)c));
+        props["logDriver"] = "json-file";
+        props["logOpts"] = new Props { ["max-size"] = "10m", ["max-file"] = "3" };
+        props.SetList("labels", DockerLabels.Of(Program, [("platform.service", Name), .. a.Labels]));
+        return props;
+    }
+
+    private static string Seconds(TimeSpan t) => ((int)t.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
+}

@@ -1,0 +1,57 @@
+using Infra.Components.Core;
+using Infra.Components.Workloads;
+
+namespace Infra.Components.Docker;
+
+public sealed record RedisArgs
+{
+    public string Image { get; init; } = "redis:7.4.1-alpine";
+    public SecretSource Password { get; init; } = SecretSource.Generated();
+    public IReadOnlyList<DockerNetwork> Networks { get; init; } = [];
+    public bool Protect { get; init; }
+    public ResourceLimits? Limits { get; init; }
+    /// <summary>redis.conf (append-only, maxmemory); the password is never in it.</summary>
+    public ConfigFile? Conf { get; init; }
+    public int? HostPort { get; init; }
+}
+
+/// <summary>Redis 7 with append-only persistence on a data volume and a password from the environment.</summary>
+public sealed class RedisCache : Construct
+{
+    public const int Port = 6379;
+
+    public RedisCache(Construct parent, string name, RedisArgs args) : base(parent, name)
+    {
+        Args = args;
+        var image = DockerImage.Pull(this, "image", args.Image);
+        Password = args.Password.Resolve(this, "password", args.Protect);
+        var server = args.Conf is { } conf ? $"redis-server {conf.Path}" : "redis-server --appendonly yes";
+        Service = new DockerService(this, "server", new DockerServiceArgs
+        {
+            Image = image.ImageId,
+            User = "999:1000",
+            Environment = [new("REDIS_PASSWORD", Password), new("REDISCLI_AUTH", Password)],
+            // The password reaches redis-server from the environment, never from a file or the program text.
+            Command = ["sh", "-c", $"exec {server} --requirepass \"$REDIS_PASSWORD\""],
+            Ports = [new ServicePort("redis", Port, PortProtocol.Tcp, args.HostPort)],
+            DataPath = "/data",
+            ProtectData = args.Protect,
+            Networks = args.Networks,
+            Health = HealthCheck.Exec("redis-cli ping | grep -q PONG"),
+            Limits = args.Limits,
+            Files = args.Conf is null ? [] : [args.Conf],
+            Labels = [("platform.role", "cache")],
+        }, indexed: false);
+        foreach (var c in Service.Containers) { c.Traits.Add(Traits.Cache); c.Traits.Add(Traits.Stateful); }
+    }
+
+    public override string Kind => "Cache (Redis)";
+    public RedisArgs Args { get; }
+    public DockerService Service { get; }
+    public Value Password { get; }
+    public string Host => Service.Host;
+    public Resource Container => Service.Containers[0];
+
+    /// <summary><c>redis://:password@host:6379</c>; secret because the password is.</summary>
+    public Value ConnectionUrl => Value.Format($"redis://:{Password}@{Host}:{Port}");
+}

@@ -1,0 +1,57 @@
+using Infra.Components.Core;
+using Infra.Components.Workloads;
+
+namespace Infra.Components.Docker;
+
+public enum ProxyKind { Nginx, Traefik }
+
+public sealed record ReverseProxyArgs
+{
+    public ProxyKind Kind { get; init; } = ProxyKind.Nginx;
+    /// <summary>Generated configuration (nginx.conf, or Traefik static + dynamic files).</summary>
+    public required IReadOnlyList<ConfigFile> Files { get; init; }
+    public int HttpHostPort { get; init; } = 80;
+    public int? HttpsHostPort { get; init; }
+    public IReadOnlyList<DockerNetwork> Networks { get; init; } = [];
+    public IReadOnlyList<Resource> Upstreams { get; init; } = [];
+    public int Replicas { get; init; } = 1;
+    public ResourceLimits? Limits { get; init; }
+}
+
+/// <summary>
+/// The one public entry point: nginx (unprivileged image) or Traefik v3 with a file provider — no
+/// Docker socket is mounted. It listens on 8080/8443 inside and publishes 80/443.
+/// </summary>
+public sealed class ReverseProxy : Construct
+{
+    public const int HttpPort = 8080;
+    public const int HttpsPort = 8443;
+
+    public ReverseProxy(Construct parent, string name, ReverseProxyArgs args) : base(parent, name)
+    {
+        Args = args;
+        var nginx = args.Kind == ProxyKind.Nginx;
+        var image = DockerImage.Pull(this, "image", nginx ? "nginxinc/nginx-unprivileged:1.27.3-alpine" : "traefik:v3.2.3");
+        var ports = new List<ServicePort> { new("http", HttpPort, PortProtocol.Http, args.HttpHostPort) };
+        if (args.HttpsHostPort is { } https) ports.Add(new ServicePort("https", HttpsPort, PortProtocol.Http, https));
+        Service = new DockerService(this, "server", new DockerServiceArgs
+        {
+            Image = image.ImageId,
+            User = nginx ? "101:101" : "65534:65534",
+            Replicas = args.Replicas,
+            Ports = ports,
+            Files = args.Files,
+            Networks = args.Networks,
+            WaitFor = args.Upstreams,
+            Health = nginx ? HealthCheck.Http("/healthz", HttpPort) : HealthCheck.Exec("traefik", "healthcheck", "--ping"),
+            Command = nginx ? [] : ["traefik", "--configFile=/etc/traefik/traefik.yml"],
+            Limits = args.Limits,
+            Labels = [("platform.role", "reverse-proxy")],
+        });
+        foreach (var c in Service.Containers) c.Traits.Add(Traits.Proxy);
+    }
+
+    public override string Kind => $"ReverseProxy ({Args.Kind})";
+    public ReverseProxyArgs Args { get; }
+    public DockerService Service { get; }
+}
