@@ -21,7 +21,7 @@ public sealed record DatabaseBackupArgs
 /// The scheduler wakes every minute, runs the hourly dump at minute 0 and the daily one at 02:00,
 /// and touches a heartbeat file its health check reads.
 /// </summary>
-public sealed class DatabaseBackup : Construct
+public sealed class DatabaseBackup
 {
     public const string Scheduler = """
         #!/bin/sh
@@ -42,16 +42,17 @@ public sealed class DatabaseBackup : Construct
 
         """;
 
-    public DatabaseBackup(Construct parent, string name, DatabaseBackupArgs args) : base(parent, name)
+    public DatabaseBackup(Construct parent, string name, DatabaseBackupArgs args)
     {
-        if (args.Schedule == BackupSchedule.None) throw new SynthesisException($"backup '{Path}' has no schedule; leave the component out instead");
+        if (args.Schedule == BackupSchedule.None) throw new SynthesisException($"backup '{name}' has no schedule; leave the component out instead");
         Args = args;
         var db = args.Database;
         var files = new List<ConfigFile> { args.BackupScript, new("/opt/backup/schedule.sh", Scheduler) };
         if (args.RestoreScript is not null) files.Add(args.RestoreScript);
-        Service = new DockerService(this, "scheduler", new DockerServiceArgs
+        Service = new DockerService(parent, name, new DockerServiceArgs
         {
-            Image = DockerImage.Pull(this, "image", db.Args.Image).ImageId,
+            Kind = $"Backup ({args.Schedule})",
+            Image = db.ImageId,
             User = "70:70",
             Command = ["sh", "/opt/backup/schedule.sh"],
             Environment =
@@ -76,7 +77,6 @@ public sealed class DatabaseBackup : Construct
         foreach (var c in Service.Containers) c.Traits.Add(Traits.Backup);
     }
 
-    public override string Kind => $"Backup ({Args.Schedule})";
     public DatabaseBackupArgs Args { get; }
     public DockerService Service { get; }
 }

@@ -25,6 +25,8 @@ public sealed record DockerServiceArgs
     public IReadOnlyList<(string Label, string Value)> Labels { get; init; } = [];
     public IReadOnlyList<string> AddCapabilities { get; init; } = [];
     public string Restart { get; init; } = "unless-stopped";
+    /// <summary>What plan calls this service (e.g. "Database (PostgreSQL)").</summary>
+    public string Kind { get; init; } = "Service";
     /// <summary>Extra read-only mounts from other volumes (name, path).</summary>
     public IReadOnlyList<(DockerVolume Volume, string Path, bool ReadOnly)> Mounts { get; init; } = [];
 }
@@ -39,8 +41,18 @@ public sealed class DockerService : Construct
     private readonly List<Resource> _containers = [];
     private readonly List<DockerVolume> _volumes = [];
 
-    public DockerService(Construct parent, string name, DockerServiceArgs args, bool indexed = true) : base(parent, name)
+    public DockerService(Construct parent, string name, DockerServiceArgs args, bool indexed = true)
+        : this(parent, name, _ => args, indexed)
     {
+    }
+
+    /// <summary>
+    /// Lets the caller create the service's own children first (its image, its generated secrets), so their
+    /// names carry the service path: <c>pliers-api-image</c>, <c>pliers-api-jwt-secret</c>.
+    /// </summary>
+    public DockerService(Construct parent, string name, Func<DockerService, DockerServiceArgs> configure, bool indexed = true) : base(parent, name)
+    {
+        var args = configure(this);
         if (args.Replicas < 1) throw new SynthesisException($"service '{Path}' has {args.Replicas} replicas; at least 1 is required");
         Args = args;
         for (var i = 1; i <= args.Replicas; i++)
@@ -63,7 +75,7 @@ public sealed class DockerService : Construct
                               "the others are reached through the network alias or the reverse proxy");
     }
 
-    public override string Kind => "Service";
+    public override string Kind => Args.Kind;
     public DockerServiceArgs Args { get; }
     public IReadOnlyList<Resource> Containers => _containers;
     public IReadOnlyList<DockerVolume> Volumes => _volumes;

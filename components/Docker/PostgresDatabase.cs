@@ -20,57 +20,68 @@ public sealed record PostgresArgs
 }
 
 /// <summary>PostgreSQL 15 with a data volume, a generated password and a <c>pg_isready</c> health check.</summary>
-public sealed class PostgresDatabase : Construct
+public sealed class PostgresDatabase
 {
     public const int Port = 5432;
 
-    public PostgresDatabase(Construct parent, string name, PostgresArgs args) : base(parent, name)
+    public PostgresDatabase(Construct parent, string name, PostgresArgs args)
     {
         Args = args;
-        var image = DockerImage.Pull(this, "image", args.Image);
-        Password = args.Password.Resolve(this, "password", args.Protect);
-        var command = new List<string>();
-        var files = new List<ConfigFile>();
-        if (args.PostgresqlConf is { } conf)
+        Value password = "";
+        Value imageId = "";
+        Service = new DockerService(parent, name, svc =>
         {
-            files.Add(conf);
-            command.AddRange(["postgres", "-c", $"config_file={conf.Path}"]);
-        }
-        if (args.HbaConf is { } hba)
-        {
-            files.Add(hba);
-            if (command.Count == 0) command.Add("postgres");
-            command.AddRange(["-c", $"hba_file={hba.Path}"]);
-        }
-        Service = new DockerService(this, "server", new DockerServiceArgs
-        {
-            Image = image.ImageId,
-            User = "70:70",
-            Environment =
-            [
-                new("POSTGRES_DB", args.Database),
-                new("POSTGRES_USER", args.User),
-                new("POSTGRES_PASSWORD", Password),
-                new("POSTGRES_INITDB_ARGS", "--encoding=UTF8 --auth-host=scram-sha-256"),
-                new("PGDATA", "/var/lib/postgresql/data/pgdata"),
-            ],
-            Ports = [new ServicePort("postgres", Port, PortProtocol.Tcp, args.HostPort)],
-            DataPath = "/var/lib/postgresql/data",
-            ProtectData = args.Protect,
-            Networks = args.Networks,
-            Health = HealthCheck.Exec("pg_isready", "-q", "-h", "127.0.0.1", "-U", args.User, "-d", args.Database),
-            Limits = args.Limits,
-            Files = files,
-            Command = command,
-            Labels = [("platform.role", "database")],
+            var image = DockerImage.Pull(svc, "image", args.Image);
+            imageId = image.ImageId;
+            password = args.Password.Resolve(svc, "password", args.Protect);
+            var command = new List<string>();
+            var files = new List<ConfigFile>();
+            if (args.PostgresqlConf is { } conf)
+            {
+                files.Add(conf);
+                command.AddRange(["postgres", "-c", $"config_file={conf.Path}"]);
+            }
+            if (args.HbaConf is { } hba)
+            {
+                files.Add(hba);
+                if (command.Count == 0) command.Add("postgres");
+                command.AddRange(["-c", $"hba_file={hba.Path}"]);
+            }
+            return new DockerServiceArgs
+            {
+                Kind = "Database (PostgreSQL)",
+                Image = image.ImageId,
+                User = "70:70",
+                Environment =
+                [
+                    new("POSTGRES_DB", args.Database),
+                    new("POSTGRES_USER", args.User),
+                    new("POSTGRES_PASSWORD", password),
+                    new("POSTGRES_INITDB_ARGS", "--encoding=UTF8 --auth-host=scram-sha-256"),
+                    new("PGDATA", "/var/lib/postgresql/data/pgdata"),
+                ],
+                Ports = [new ServicePort("postgres", Port, PortProtocol.Tcp, args.HostPort)],
+                DataPath = "/var/lib/postgresql/data",
+                ProtectData = args.Protect,
+                Networks = args.Networks,
+                Health = HealthCheck.Exec("pg_isready", "-q", "-h", "127.0.0.1", "-U", args.User, "-d", args.Database),
+                Limits = args.Limits,
+                Files = files,
+                Command = command,
+                Labels = [("platform.role", "database")],
+            };
         }, indexed: false);
-        foreach (var c in Service.Containers) { c.Traits.Add(Traits.Database); c.Traits.Add(Traits.Stateful); }
+        Password = password;
+        ImageId = imageId;
+        Container.Traits.Add(Traits.Database);
+        Container.Traits.Add(Traits.Stateful);
     }
 
-    public override string Kind => "Database (PostgreSQL)";
     public PostgresArgs Args { get; }
     public DockerService Service { get; }
     public Value Password { get; }
+    /// <summary>The server image, reused by sidecars that need the PostgreSQL client tools.</summary>
+    public Value ImageId { get; }
     public string Host => Service.Host;
     public Resource Container => Service.Containers[0];
 

@@ -16,36 +16,42 @@ public sealed record RedisArgs
 }
 
 /// <summary>Redis 7 with append-only persistence on a data volume and a password from the environment.</summary>
-public sealed class RedisCache : Construct
+public sealed class RedisCache
 {
     public const int Port = 6379;
 
-    public RedisCache(Construct parent, string name, RedisArgs args) : base(parent, name)
+    public RedisCache(Construct parent, string name, RedisArgs args)
     {
         Args = args;
-        var image = DockerImage.Pull(this, "image", args.Image);
-        Password = args.Password.Resolve(this, "password", args.Protect);
-        var server = args.Conf is { } conf ? $"redis-server {conf.Path}" : "redis-server --appendonly yes";
-        Service = new DockerService(this, "server", new DockerServiceArgs
+        Value password = "";
+        Service = new DockerService(parent, name, svc =>
         {
-            Image = image.ImageId,
-            User = "999:1000",
-            Environment = [new("REDIS_PASSWORD", Password), new("REDISCLI_AUTH", Password)],
-            // The password reaches redis-server from the environment, never from a file or the program text.
-            Command = ["sh", "-c", $"exec {server} --requirepass \"$REDIS_PASSWORD\""],
-            Ports = [new ServicePort("redis", Port, PortProtocol.Tcp, args.HostPort)],
-            DataPath = "/data",
-            ProtectData = args.Protect,
-            Networks = args.Networks,
-            Health = HealthCheck.Exec("redis-cli ping | grep -q PONG"),
-            Limits = args.Limits,
-            Files = args.Conf is null ? [] : [args.Conf],
-            Labels = [("platform.role", "cache")],
+            var image = DockerImage.Pull(svc, "image", args.Image);
+            password = args.Password.Resolve(svc, "password", args.Protect);
+            var server = args.Conf is { } conf ? $"redis-server {conf.Path}" : "redis-server --appendonly yes";
+            return new DockerServiceArgs
+            {
+                Kind = "Cache (Redis)",
+                Image = image.ImageId,
+                User = "999:1000",
+                Environment = [new("REDIS_PASSWORD", password), new("REDISCLI_AUTH", password)],
+                // The password reaches redis-server from the environment, never from a file or the program text.
+                Command = ["sh", "-c", $"exec {server} --requirepass \"$REDIS_PASSWORD\""],
+                Ports = [new ServicePort("redis", Port, PortProtocol.Tcp, args.HostPort)],
+                DataPath = "/data",
+                ProtectData = args.Protect,
+                Networks = args.Networks,
+                Health = HealthCheck.Exec("redis-cli ping | grep -q PONG"),
+                Limits = args.Limits,
+                Files = args.Conf is null ? [] : [args.Conf],
+                Labels = [("platform.role", "cache")],
+            };
         }, indexed: false);
-        foreach (var c in Service.Containers) { c.Traits.Add(Traits.Cache); c.Traits.Add(Traits.Stateful); }
+        Password = password;
+        Container.Traits.Add(Traits.Cache);
+        Container.Traits.Add(Traits.Stateful);
     }
 
-    public override string Kind => "Cache (Redis)";
     public RedisArgs Args { get; }
     public DockerService Service { get; }
     public Value Password { get; }

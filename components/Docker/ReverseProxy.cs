@@ -22,21 +22,21 @@ public sealed record ReverseProxyArgs
 /// The one public entry point: nginx (unprivileged image) or Traefik v3 with a file provider — no
 /// Docker socket is mounted. It listens on 8080/8443 inside and publishes 80/443.
 /// </summary>
-public sealed class ReverseProxy : Construct
+public sealed class ReverseProxy
 {
     public const int HttpPort = 8080;
     public const int HttpsPort = 8443;
 
-    public ReverseProxy(Construct parent, string name, ReverseProxyArgs args) : base(parent, name)
+    public ReverseProxy(Construct parent, string name, ReverseProxyArgs args)
     {
         Args = args;
         var nginx = args.Kind == ProxyKind.Nginx;
-        var image = DockerImage.Pull(this, "image", nginx ? "nginxinc/nginx-unprivileged:1.27.3-alpine" : "traefik:v3.2.3");
         var ports = new List<ServicePort> { new("http", HttpPort, PortProtocol.Http, args.HttpHostPort) };
         if (args.HttpsHostPort is { } https) ports.Add(new ServicePort("https", HttpsPort, PortProtocol.Http, https));
-        Service = new DockerService(this, "server", new DockerServiceArgs
+        Service = new DockerService(parent, name, svc => new DockerServiceArgs
         {
-            Image = image.ImageId,
+            Kind = $"ReverseProxy ({args.Kind})",
+            Image = DockerImage.Pull(svc, "image", nginx ? "nginxinc/nginx-unprivileged:1.27.3-alpine" : "traefik:v3.2.3").ImageId,
             User = nginx ? "101:101" : "65534:65534",
             Replicas = args.Replicas,
             Ports = ports,
@@ -51,7 +51,6 @@ public sealed class ReverseProxy : Construct
         foreach (var c in Service.Containers) c.Traits.Add(Traits.Proxy);
     }
 
-    public override string Kind => $"ReverseProxy ({Args.Kind})";
     public ReverseProxyArgs Args { get; }
     public DockerService Service { get; }
 }

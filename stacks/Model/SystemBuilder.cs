@@ -1,0 +1,96 @@
+using Infra.Components.Core;
+using Infra.Components.Docker;
+using Infra.Components.Workloads;
+
+namespace Infra.Stacks.Model;
+
+/// <summary>
+/// Fluent, Aspire-style construction of a <see cref="SystemDefinition"/>:
+/// <c>var db = system.AddPostgres("postgres", "app", "app"); system.AddService("api").WithHttp(3000, "/health").WithReference(db);</c>
+/// </summary>
+public sealed class SystemBuilder(string name, string title, string source, string definedIn = "(generated)")
+{
+    public SystemDefinition Definition { get; } = new() { Name = name, Title = title, Source = source, DefinedIn = definedIn };
+
+    public string AddNetwork(string networkName, bool @internal = false, string? subnet = null)
+    {
+        Definition.Networks.Add(new NetworkDef(networkName, @internal, subnet));
+        return networkName;
+    }
+
+    public ServiceBuilder AddService(string serviceName, string description = "")
+    {
+        var def = new ServiceDef { Name = serviceName, Description = description };
+        Definition.Services.Add(def);
+        return new ServiceBuilder(def);
+    }
+
+    public DatabaseRef AddPostgres(string dbName, string database, string user, int? devHostPort = null, ResourceLimits? limits = null, params string[] networks)
+    {
+        Definition.Database = new DatabaseDef(dbName, database, user) { DevHostPort = devHostPort, Limits = limits ?? new(2, 2048), Networks = [.. networks] };
+        return new DatabaseRef(dbName);
+    }
+
+    public CacheRef AddRedis(string cacheName, int? devHostPort = null, ResourceLimits? limits = null, params string[] networks)
+    {
+        Definition.Cache = new CacheDef(cacheName) { DevHostPort = devHostPort, Limits = limits ?? new(1, 1024), Networks = [.. networks] };
+        return new CacheRef(cacheName);
+    }
+
+    public void AddReverseProxy(string proxyName, ProxyKind kind, IEnumerable<(string Prefix, ServiceBuilder Service)> routes, int httpHostPort = 80, int? httpsHostPort = null, params string[] networks) =>
+        Definition.Proxy = new ProxyDef(proxyName, kind)
+        {
+            Routes = [.. routes.Select(r => new ProxyRoute(r.Prefix, r.Service.Name))],
+            HttpHostPort = httpHostPort,
+            HttpsHostPort = httpsHostPort,
+            Networks = [.. networks],
+        };
+
+    public void AddMonitoring(int grafanaHostPort = 3003, params string[] networks) =>
+        Definition.Monitoring = new MonitoringDef("monitoring") { GrafanaHostPort = grafanaHostPort, Networks = [.. networks] };
+
+    public SystemDefinition Build() => Definition;
+}
+
+public sealed record DatabaseRef(string Name);
+public sealed record CacheRef(string Name);
+
+public sealed class ServiceBuilder(ServiceDef def)
+{
+    public ServiceDef Definition => def;
+    public string Name => def.Name;
+
+    /// <summary>An HTTP port with a health path; <paramref name="publish"/> is the host port.</summary>
+    public ServiceBuilder WithHttp(int port, string? healthPath = null, int? publish = null, string tool = "wget")
+    {
+        def.Ports.Add(new ServicePort(def.Ports.Count == 0 ? "http" : $"http{def.Ports.Count}", port, PortProtocol.Http, publish));
+        if (healthPath is not null && def.Health is null) def.Health = HealthCheck.Http(healthPath, port, tool);
+        return this;
+    }
+
+    public ServiceBuilder WithPort(string portName, int port, PortProtocol protocol, int? publish = null)
+    {
+        def.Ports.Add(new ServicePort(portName, port, protocol, publish));
+        return this;
+    }
+
+    public ServiceBuilder WithHealth(HealthCheck health) { def.Health = health; return this; }
+    public ServiceBuilder WithEnv(string key, string value) { def.Environment.Add(new(key, value)); return this; }
+    public ServiceBuilder WithSecret(string envName, SecretSource source) { def.SecretEnvironment.Add(new(envName, source)); return this; }
+    public ServiceBuilder WithConfigFile(string path, string content) { def.Files.Add(new ConfigFile(path, content)); return this; }
+    public ServiceBuilder WithReference(ServiceBuilder other) { def.References.Add(other.Name); return this; }
+    public ServiceBuilder WithReference(string serviceName) { def.References.Add(serviceName); return this; }
+    /// <summary>Injects <c>DATABASE_URL</c> and waits for the database to be healthy.</summary>
+    public ServiceBuilder WithReference(DatabaseRef db) { def.References.Add(db.Name); return this; }
+    /// <summary>Injects <c>REDIS_URL</c> and waits for the cache to be healthy.</summary>
+    public ServiceBuilder WithReference(CacheRef cache) { def.References.Add(cache.Name); return this; }
+    public ServiceBuilder OnNetworks(params string[] networks) { def.Networks.AddRange(networks); return this; }
+    public ServiceBuilder WithDataVolume(string path) { def.DataPath = path; return this; }
+    public ServiceBuilder WithReplicas(int replicas) { def.FixedReplicas = replicas; return this; }
+    public ServiceBuilder WithMinReplicas(int replicas) { def.MinReplicas = replicas; return this; }
+    public ServiceBuilder WithLimits(double cpus, int memoryMb) { def.Limits = new ResourceLimits(cpus, memoryMb); return this; }
+    public ServiceBuilder WithUser(string user) { def.User = user; return this; }
+    public ServiceBuilder WithCommand(params string[] command) { def.Command.AddRange(command); return this; }
+    public ServiceBuilder WithMetrics(string path = "/metrics") { def.MetricsPath = path; return this; }
+    public ServiceBuilder WithDefaultImage(string image) { def.DefaultImage = image; return this; }
+}

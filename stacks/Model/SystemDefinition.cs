@@ -1,0 +1,91 @@
+using Infra.Components.Core;
+using Infra.Components.Docker;
+using Infra.Components.Workloads;
+
+namespace Infra.Stacks.Model;
+
+/// <summary>
+/// A deployable system, independent of target and environment: its networks, application services,
+/// data services, reverse proxy and monitoring. Built with <see cref="SystemBuilder"/>; checked by
+/// <see cref="SystemValidator"/> before anything is composed.
+/// </summary>
+public sealed class SystemDefinition
+{
+    public required string Name { get; init; }
+    public required string Title { get; init; }
+    /// <summary>Where the architecture is described (the seed document).</summary>
+    public required string Source { get; init; }
+    /// <summary>The file the definition lives in, named in errors.</summary>
+    public string DefinedIn { get; init; } = "(generated)";
+    public List<NetworkDef> Networks { get; } = [];
+    public List<ServiceDef> Services { get; } = [];
+    public DatabaseDef? Database { get; set; }
+    public CacheDef? Cache { get; set; }
+    public ProxyDef? Proxy { get; set; }
+    public MonitoringDef? Monitoring { get; set; }
+
+    public ServiceDef? FindService(string name) => Services.FirstOrDefault(s => s.Name == name);
+}
+
+public sealed record NetworkDef(string Name, bool Internal = false, string? Subnet = null);
+
+/// <summary>An application service (the system's own image).</summary>
+public sealed class ServiceDef
+{
+    public required string Name { get; init; }
+    public string Description { get; set; } = "";
+    public List<ServicePort> Ports { get; } = [];
+    public HealthCheck? Health { get; set; }
+    /// <summary>null: replicas follow the environment profile; a number: always that many (e.g. a consensus member).</summary>
+    public int? FixedReplicas { get; set; }
+    /// <summary>Minimum replicas whatever the profile (e.g. three agent workers).</summary>
+    public int MinReplicas { get; set; } = 1;
+    public List<KeyValuePair<string, string>> Environment { get; } = [];
+    public List<KeyValuePair<string, SecretSource>> SecretEnvironment { get; } = [];
+    public List<ConfigFile> Files { get; } = [];
+    /// <summary>Names of the services, database or cache this service uses and waits for.</summary>
+    public List<string> References { get; } = [];
+    public List<string> Networks { get; } = [];
+    public string? DataPath { get; set; }
+    /// <summary>Limits at full (prod) size; smaller environments scale them down.</summary>
+    public ResourceLimits Limits { get; set; } = new(1, 1024);
+    public string User { get; set; } = "1000:1000";
+    public List<string> Command { get; } = [];
+    /// <summary>Path Prometheus scrapes on the first port, if the service exposes metrics.</summary>
+    public string? MetricsPath { get; set; }
+    /// <summary>Image used when the stack configures none (public images only).</summary>
+    public string? DefaultImage { get; set; }
+
+    public ServicePort? PrimaryPort => Ports.Count > 0 ? Ports[0] : null;
+}
+
+public sealed record DatabaseDef(string Name, string Database, string User)
+{
+    public int? DevHostPort { get; init; }
+    public ResourceLimits Limits { get; init; } = new(2, 2048);
+    public List<string> Networks { get; init; } = [];
+}
+
+public sealed record CacheDef(string Name)
+{
+    public int? DevHostPort { get; init; }
+    public ResourceLimits Limits { get; init; } = new(1, 1024);
+    public List<string> Networks { get; init; } = [];
+}
+
+public sealed record ProxyRoute(string PathPrefix, string Service);
+
+public sealed record ProxyDef(string Name, ProxyKind Kind)
+{
+    public List<ProxyRoute> Routes { get; init; } = [];
+    public int HttpHostPort { get; init; } = 80;
+    public int? HttpsHostPort { get; init; }
+    public List<string> Networks { get; init; } = [];
+}
+
+public sealed record MonitoringDef(string Name)
+{
+    public int GrafanaHostPort { get; init; } = 3003;
+    public int? PrometheusHostPort { get; init; }
+    public List<string> Networks { get; init; } = [];
+}

@@ -1,0 +1,160 @@
+using System.Text.RegularExpressions;
+using Infra.Components.Core;
+
+namespace Infra.Stacks.Model;
+
+/// <summary>
+/// Checks a system definition before composition. Each problem is one <see cref="InputException"/>
+/// naming the file, the key, the bad value and what is allowed.
+/// </summary>
+public static partial class SystemValidator
+{
+    [GeneratedRegex("^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$")]
+    private static partial Regex ComponentName();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvName();
+
+    public const string NameRule = "a lowercase DNS label: a-z, 0-9 and '-', starting with a letter, at most 40 characters";
+
+    /// <summary>A host port and who publishes it (for clash messages).</summary>
+    public sealed record HostPortClaim(int Port, string Owner, string File, string Key);
+
+    public static void Validate(SystemDefinition def, IReadOnlyList<HostPortClaim>? extraClaims = null)
+    {
+        var file = def.DefinedIn;
+        if (!ComponentName().IsMatch(def.Name)) throw new InputException(file, "name", def.Name, "must be " + NameRule);
+
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Claim(string name, string key)
+        {
+            if (!ComponentName().IsMatch(name)) throw new InputException(file, key, name, "must be " + NameRule);
+            if (names.TryGetValue(name, out var other))
+                throw new InputException(file, key, name, $"duplicate name: '{other}' already uses it; every service, database, cache, proxy and monitoring stack needs its own name");
+            names.Add(name, key);
+        }
+
+        var networks = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < def.Networks.Count; i++)
+        {
+            var n = def.Networks[i];
+            if (!ComponentName().IsMatch(n.Name)) throw new InputException(file, $"networks[{i}].name", n.Name, "must be " + NameRule);
+            if (!networks.Add(n.Name)) throw new InputException(file, $"networks[{i}].name", n.Name, "duplicate network name");
+        }
+        void CheckNetworks(IEnumerable<string> used, string key)
+        {
+            foreach (var n in used)
+                if (!networks.Contains(n))
+                    throw new InputException(file, key, n, $"undefined network; defined: {(networks.Count == 0 ? "(none)" : string.Join(", ", networks))}");
+        }
+
+        if (def.Services.Count == 0) throw new InputException(file, "services", null, "a system needs at least one service");
+        foreach (var s in def.Services) Claim(s.Name, $"services[{s.Name}]");
+        if (def.Database is { } db) { Claim(db.Name, "database"); CheckNetworks(db.Networks, "database.networks"); }
+        if (def.Cache is { } cache) { Claim(cache.Name, "cache"); CheckNetworks(cache.Networks, "cache.networks"); }
+        if (def.Proxy is { } proxy) { Claim(proxy.Name, "proxy"); CheckNetworks(proxy.Networks, "proxy.networks"); }
+        if (def.Monitoring is { } mon) { Claim(mon.Name, "monitoring"); CheckNetworks(mon.Networks, "monitoring.networks"); }
+
+        var claims = new List<HostPortClaim>();
+        foreach (var s in def.Services)
+        {
+            var key = $"services[{s.Name}]";
+            CheckNetworks(s.Networks, key + ".networks");
+            if (s.FixedReplicas is < 1) throw new InputException(file, key + ".replicas", s.FixedReplicas.ToString(), "replicas must be at least 1");
+            if (s.MinReplicas < 1) throw new InputException(file, key + ".minReplicas", s.MinReplicas.ToString(), "must be at least 1");
+            if (s.Limits.Cpus <= 0 || s.Limits.MemoryMb < 16) throw new InputException(file, key + ".limits", $"{s.Limits.Cpus} CPU / {s.Limits.MemoryMb} MB", "CPU must be > 0 and memory at least 16 MB");
+            var ports = new HashSet<int>();
+            for (var i = 0; i < s.Ports.Count; i++)
+            {
+                var p = s.Ports[i];
+                CheckPort(file, $"{key}.ports[{i}]", p.ContainerPort);
+                if (!ports.Add(p.ContainerPort)) throw new InputException(file, $"{key}.ports[{i}]", p.ContainerPort.ToString(), "the service already listens on this port");
+                if (p.HostPort is { } hp)
+                {
+                    CheckPort(file, $"{key}.ports[{i}].publish", hp);
+                    claims.Add(new HostPortClaim(hp, $"service '{s.Name}'", file, $"{key}.ports[{i}].publish"));
+                }
+            }
+            foreach (var (envName, _) in s.Environment.Select(e => (e.Key, e.Value)).Concat(s.SecretEnvironment.Select(e => (e.Key, "")))
+                         .GroupBy(e => e.Key).Where(g => g.Count() > 1).Select(g => g.First()))
+                throw new InputException(file, $"{key}.environment", envName, "the variable is set twice");
+            foreach (var e in s.Environment.Select(e => e.Key).Concat(s.SecretEnvironment.Select(e => e.Key)))
+                if (!EnvName().IsMatch(e)) throw new InputException(file, $"{key}.environment", e, "variable names are letters, digits and '_', not starting with a digit");
+            foreach (var f in s.Files)
+                if (!f.Path.StartsWith('/')) throw new InputException(file, $"{key}.files", f.Path, "config file paths must be absolute");
+            if (s.DataPath is { } dp && !dp.StartsWith('/')) throw new InputException(file, $"{key}.dataVolume", dp, "must be an absolute path");
+            foreach (var r in s.References)
+            {
+                if (r == s.Name) throw new InputException(file, $"{key}.references", r, "a service cannot reference itself");
+                var target = def.FindService(r);
+                var isData = r == def.Database?.Name || r == def.Cache?.Name;
+                if (target is null && !isData)
+                    throw new InputException(file, $"{key}.references", r,
+                        $"undefined service; defined: {string.Join(", ", names.Keys.Where(n => n != def.Proxy?.Name && n != def.Monitoring?.Name))}");
+                if (target is not null && target.PrimaryPort is null)
+                    throw new InputException(file, $"{key}.references", r, "the referenced service listens on no port");
+            }
+        }
+        CheckReferenceCycles(def);
+
+        if (def.Database?.DevHostPort is { } dbp) claims.Add(new HostPortClaim(dbp, $"database '{def.Database.Name}'", file, "database.devHostPort"));
+        if (def.Cache?.DevHostPort is { } cp) claims.Add(new HostPortClaim(cp, $"cache '{def.Cache.Name}'", file, "cache.devHostPort"));
+        if (def.Proxy is { } px)
+        {
+            claims.Add(new HostPortClaim(px.HttpHostPort, $"proxy '{px.Name}'", file, "proxy.httpPort"));
+            if (px.HttpsHostPort is { } hp) claims.Add(new HostPortClaim(hp, $"proxy '{px.Name}'", file, "proxy.httpsPort"));
+            if (px.Routes.Count == 0) throw new InputException(file, "proxy.routes", null, "a reverse proxy needs at least one route");
+            foreach (var r in px.Routes)
+            {
+                var target = def.FindService(r.Service)
+                    ?? throw new InputException(file, $"proxy.routes[{r.PathPrefix}]", r.Service, $"undefined service; defined: {string.Join(", ", def.Services.Select(s => s.Name))}");
+                if (target.PrimaryPort is null) throw new InputException(file, $"proxy.routes[{r.PathPrefix}]", r.Service, "the service listens on no port");
+                if (!r.PathPrefix.StartsWith('/')) throw new InputException(file, $"proxy.routes[{r.PathPrefix}]", r.PathPrefix, "path prefixes start with '/'");
+            }
+        }
+        if (def.Monitoring is { } m)
+        {
+            claims.Add(new HostPortClaim(m.GrafanaHostPort, $"monitoring '{m.Name}' (Grafana)", file, "monitoring.grafanaPort"));
+            if (m.PrometheusHostPort is { } pp) claims.Add(new HostPortClaim(pp, $"monitoring '{m.Name}' (Prometheus)", file, "monitoring.prometheusPort"));
+        }
+        foreach (var c in claims) CheckPort(c.File, c.Key, c.Port);
+        CheckHostPortClashes([.. claims, .. extraClaims ?? []]);
+    }
+
+    public static void CheckPort(string file, string key, int port)
+    {
+        if (port is < 1 or > 65535) throw new InputException(file, key, port.ToString(), "ports are 1 to 65535");
+    }
+
+    private static void CheckHostPortClashes(IReadOnlyList<HostPortClaim> claims)
+    {
+        var byPort = new Dictionary<int, HostPortClaim>();
+        foreach (var c in claims)
+        {
+            if (byPort.TryGetValue(c.Port, out var first))
+                throw new InputException(c.File, c.Key, c.Port.ToString(),
+                    $"host port {c.Port} is published twice: by {first.Owner} ({first.File}: {first.Key}) and by {c.Owner}; each host port can be published once");
+            byPort.Add(c.Port, c);
+        }
+    }
+
+    private static void CheckReferenceCycles(SystemDefinition def)
+    {
+        var state = new Dictionary<string, int>();
+        foreach (var s in def.Services) Visit(s, []);
+
+        void Visit(ServiceDef s, List<string> path)
+        {
+            if (state.GetValueOrDefault(s.Name) == 2) return;
+            if (state.GetValueOrDefault(s.Name) == 1)
+                throw new InputException(def.DefinedIn, $"services[{path[^1]}].references", s.Name,
+                    $"reference cycle: {string.Join(" -> ", path.SkipWhile(p => p != s.Name).Append(s.Name))}; services wait for what they reference, so references must not loop");
+            state[s.Name] = 1;
+            path.Add(s.Name);
+            foreach (var r in s.References)
+                if (def.FindService(r) is { } t) Visit(t, path);
+            path.RemoveAt(path.Count - 1);
+            state[s.Name] = 2;
+        }
+    }
+}

@@ -1,2 +1,0 @@
-namespace Infra.Stacks;
-internal static class Placeholder { }

@@ -1,0 +1,45 @@
+using Infra.Components.Configs;
+using Infra.Components.Docker;
+
+namespace Infra.Stacks.Profiles;
+
+public enum MonitoringLevel { Basic, Enhanced, Full }
+
+/// <summary>
+/// What differs between environments (seed 004's table), as data resolved in one place.
+/// Basic monitoring = Prometheus + Grafana; Enhanced adds Loki; Full adds exporters for the data services.
+/// </summary>
+public sealed record EnvironmentProfile(
+    string Name,
+    int Replicas,
+    SizeClass Size,
+    MonitoringLevel Monitoring,
+    BackupSchedule Backups,
+    bool ProtectData,
+    bool AllowStandIns,
+    bool PublishDataPorts)
+{
+    public static readonly EnvironmentProfile Dev = new("dev", 1, SizeClass.Minimal, MonitoringLevel.Basic, BackupSchedule.None,
+        ProtectData: false, AllowStandIns: true, PublishDataPorts: true);
+
+    public static readonly EnvironmentProfile Staging = new("staging", 2, SizeClass.Medium, MonitoringLevel.Enhanced, BackupSchedule.Daily,
+        ProtectData: true, AllowStandIns: false, PublishDataPorts: false);
+
+    public static readonly EnvironmentProfile Prod = new("prod", 3, SizeClass.Full, MonitoringLevel.Full, BackupSchedule.HourlyAndDaily,
+        ProtectData: true, AllowStandIns: false, PublishDataPorts: false);
+
+    public static IReadOnlyList<EnvironmentProfile> All { get; } = [Dev, Staging, Prod];
+
+    public static EnvironmentProfile? Find(string name) => All.FirstOrDefault(p => p.Name == name);
+
+    public static string Allowed => string.Join(", ", All.Select(p => p.Name));
+
+    /// <summary>Scales a service's full-size limits to this environment: full, half, or a quarter (with floors).</summary>
+    public Infra.Components.Workloads.ResourceLimits Scale(Infra.Components.Workloads.ResourceLimits full)
+    {
+        var (cpuFactor, memFactor) = Size switch { SizeClass.Full => (1.0, 1.0), SizeClass.Medium => (0.5, 0.5), _ => (0.25, 0.25) };
+        var cpus = Math.Max(0.25, Math.Round(full.Cpus * cpuFactor * 4, MidpointRounding.AwayFromZero) / 4);
+        var mem = Math.Max(128, (int)(full.MemoryMb * memFactor));
+        return new(cpus, mem);
+    }
+}
