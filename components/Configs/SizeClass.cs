@@ -1,4 +1,12 @@
 namespace Infra.Components.Configs;
 
-/// <summary>Resource size of an environment (seed 004: minimal / medium / full).</summary>
-public enum SizeClass { Minimal, Medium, Full }
+/// <summary>
+/// Resource size class of an environment profile (seed 004: development = Minimal,
+/// staging = Medium, production = Full). Generators size servers from it.
+/// </summary>
+public enum SizeClass
+{
+    Minimal,
+    Medium,
+    Full,
+}
