@@ -51,3 +51,13 @@ public sealed class ComponentGroup(Construct parent, string name, string kind = 
 {
     public override string Kind => kind;
 }
+
+public static class FluentExtensions
+{
+    /// <summary>Runs <paramref name="action"/> on the value and returns it (for post-construction touches).</summary>
+    public static T Also<T>(this T value, Action<T> action)
+    {
+        action(value);
+        return value;
+    }
+}

@@ -12,6 +12,7 @@ public sealed record DockerServiceArgs
     public IReadOnlyList<ServicePort> Ports { get; init; } = [];
     public IReadOnlyList<KeyValuePair<string, Value>> Environment { get; init; } = [];
     public IReadOnlyList<ConfigFile> Files { get; init; } = [];
+    public IReadOnlyList<SecretFile> SecretFiles { get; init; } = [];
     public HealthCheck? Health { get; init; }
     public string User { get; init; } = "1000:1000";
     public ResourceLimits? Limits { get; init; }
@@ -80,6 +81,9 @@ public sealed class DockerService : Construct
     public IReadOnlyList<Resource> Containers => _containers;
     public IReadOnlyList<DockerVolume> Volumes => _volumes;
 
+    /// <summary>Container names (resolvable by other containers on a shared network), one per replica.</summary>
+    public IReadOnlyList<string> ContainerNames => [.. _containers.Select(c => ((Str)c.Properties.Get("name")!).Text)];
+
     /// <summary>The DNS name other containers use (the alias on every network).</summary>
     public string Host => Name;
 
@@ -110,7 +114,8 @@ public sealed class DockerService : Construct
             volumes.Add(new Props { ["volumeName"] = v.VolumeName, ["containerPath"] = path, ["readOnly"] = ro });
         props.SetList("volumes", volumes);
         // Config files are owned by root with mode 0444 while the process runs as a non-root user: read-only to it.
-        props.SetList("uploads", a.Files.Select(f => (Value)new Props { ["file"] = f.Path, ["content"] = f.Content, ["permissions"] = "0444" }));
+        props.SetList("uploads", a.Files.Select(f => (Value)new Props { ["file"] = f.Path, ["content"] = f.Content, ["permissions"] = "0444" })
+            .Concat(a.SecretFiles.Select(f => (Value)new Props { ["file"] = f.Path, ["content"] = f.Content, ["permissions"] = "0444" })));
         if (a.Health is { } h)
         {
             props["healthcheck"] = new Props

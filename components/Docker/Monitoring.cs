@@ -88,6 +88,35 @@ public sealed class Monitoring : Construct
     }
 
     public override string Kind => "Monitoring";
+
+    /// <summary>Prometheus exporters for the data services (the Full monitoring level).</summary>
+    public void AddExporters(PostgresDatabase? db, RedisCache? cache)
+    {
+        if (db is not null)
+            Exporter("postgres-exporter", "quay.io/prometheuscommunity/postgres-exporter:v0.16.0", 9187, db.Service.Args.Networks,
+                [new("DATA_SOURCE_NAME", Value.Format($"{db.ConnectionUrl}?sslmode=disable"))], db.Container);
+        if (cache is not null)
+            Exporter("redis-exporter", "oliver006/redis_exporter:v1.66.0-alpine", 9121, cache.Service.Args.Networks,
+                [new("REDIS_ADDR", $"redis://{cache.Host}:{RedisCache.Port}"), new("REDIS_PASSWORD", cache.Password)], cache.Container);
+    }
+
+    private void Exporter(string name, string image, int port, IReadOnlyList<DockerNetwork> dataNetworks, IReadOnlyList<KeyValuePair<string, Value>> env, Resource target)
+    {
+        var svc = new DockerService(this, name, self => new DockerServiceArgs
+        {
+            Kind = "Exporter",
+            Image = DockerImage.Pull(self, "image", image).ImageId,
+            User = "65534:65534",
+            Environment = env,
+            Ports = [new ServicePort("metrics", port)],
+            Networks = [.. Args.Networks.Concat(dataNetworks).Distinct()],
+            WaitFor = [target],
+            Health = HealthCheck.Http("/metrics", port),
+            Limits = new ResourceLimits(0.25, 128),
+            Labels = [("platform.role", "monitoring")],
+        }, indexed: false);
+        foreach (var c in svc.Containers) c.Traits.Add(Traits.Monitoring);
+    }
     public MonitoringArgs Args { get; }
     public DockerService Prometheus { get; }
     public DockerService? Grafana { get; }

@@ -10,6 +10,8 @@ public sealed record ReverseProxyArgs
     public ProxyKind Kind { get; init; } = ProxyKind.Nginx;
     /// <summary>Generated configuration (nginx.conf, or Traefik static + dynamic files).</summary>
     public required IReadOnlyList<ConfigFile> Files { get; init; }
+    /// <summary>Certificate and key, from stack secrets.</summary>
+    public IReadOnlyList<SecretFile> SecretFiles { get; init; } = [];
     public int HttpHostPort { get; init; } = 80;
     public int? HttpsHostPort { get; init; }
     public IReadOnlyList<DockerNetwork> Networks { get; init; } = [];
@@ -41,6 +43,7 @@ public sealed class ReverseProxy
             Replicas = args.Replicas,
             Ports = ports,
             Files = args.Files,
+            SecretFiles = args.SecretFiles,
             Networks = args.Networks,
             WaitFor = args.Upstreams,
             Health = nginx ? HealthCheck.Http("/healthz", HttpPort) : HealthCheck.Exec("traefik", "healthcheck", "--ping"),

@@ -40,3 +40,6 @@ public sealed record ResourceLimits(double Cpus, int MemoryMb)
 
 /// <summary>A configuration file placed read-only into a workload.</summary>
 public sealed record ConfigFile(string Path, string Content);
+
+/// <summary>A file whose content is a secret (a config secret or generated value), placed read-only into a workload.</summary>
+public sealed record SecretFile(string Path, Infra.Components.Core.Value Content);

@@ -20,7 +20,8 @@ public static partial class SystemValidator
     /// <summary>A host port and who publishes it (for clash messages).</summary>
     public sealed record HostPortClaim(int Port, string Owner, string File, string Key);
 
-    public static void Validate(SystemDefinition def, IReadOnlyList<HostPortClaim>? extraClaims = null)
+    /// <param name="overrides">Host ports a stack file set (service, port index): the stack file claims them, not the system.</param>
+    public static void Validate(SystemDefinition def, IReadOnlyList<HostPortClaim>? extraClaims = null, ISet<(string Service, int Index)>? overrides = null)
     {
         var file = def.DefinedIn;
         if (!ComponentName().IsMatch(def.Name)) throw new InputException(file, "name", def.Name, "must be " + NameRule);
@@ -69,7 +70,7 @@ public static partial class SystemValidator
                 var p = s.Ports[i];
                 CheckPort(file, $"{key}.ports[{i}]", p.ContainerPort);
                 if (!ports.Add(p.ContainerPort)) throw new InputException(file, $"{key}.ports[{i}]", p.ContainerPort.ToString(), "the service already listens on this port");
-                if (p.HostPort is { } hp)
+                if (p.HostPort is { } hp && overrides?.Contains((s.Name, i)) != true)
                 {
                     CheckPort(file, $"{key}.ports[{i}].publish", hp);
                     claims.Add(new HostPortClaim(hp, $"service '{s.Name}'", file, $"{key}.ports[{i}].publish"));

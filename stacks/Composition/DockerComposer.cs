@@ -1,0 +1,345 @@
+using System.Globalization;
+using Infra.Components.Configs;
+using Infra.Components.Core;
+using Infra.Components.Docker;
+using Infra.Components.Workloads;
+using Infra.Stacks.Model;
+using Infra.Stacks.Profiles;
+
+namespace Infra.Stacks.Composition;
+
+/// <summary>
+/// Composes a system onto the Docker target for one environment: networks, data services, the
+/// application services in reference order (each waits for what it uses), reverse proxy, monitoring
+/// and backups, with every config file generated.
+/// </summary>
+public static class DockerComposer
+{
+    public const string StandInImage = "busybox:1.36.1";
+    private static readonly string[] PrivateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+    public static StackProgram Compose(SystemDefinition def, StackSettings settings)
+    {
+        var profile = settings.Environment;
+        ApplyOverrides(def, settings, out var claims, out var overridden);
+        SystemValidator.Validate(def, claims, overridden);
+        CheckSettingsNames(def, settings);
+
+        var program = new StackProgram(StackSettings.Project, settings.Stack);
+        var system = new ComponentGroup(program, def.Name, "System");
+        var networks = def.Networks.Count == 0
+            ? new Dictionary<string, DockerNetwork> { ["default"] = new DockerNetwork(system, "default") }
+            : def.Networks.ToDictionary(n => n.Name, n => new DockerNetwork(system, n.Name, n.Internal, n.Subnet));
+        IReadOnlyList<DockerNetwork> Nets(IEnumerable<string> names)
+        {
+            var list = names.Select(n => networks[n]).ToList();
+            return list.Count > 0 ? list : [networks.Values.First()];
+        }
+
+        PostgresDatabase? db = null;
+        if (def.Database is { } d)
+        {
+            var tuning = PostgresTuning.For(profile.Size);
+            db = new PostgresDatabase(system, d.Name, new PostgresArgs
+            {
+                Database = d.Database,
+                User = d.User,
+                Networks = Nets(d.Networks),
+                Protect = profile.ProtectData,
+                Limits = profile.Scale(d.Limits),
+                HostPort = profile.PublishDataPorts ? d.DevHostPort : null,
+                PostgresqlConf = new ConfigFile("/etc/postgresql/postgresql.conf", PostgresConfig.RenderPostgresqlConf(tuning)),
+                HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf", PostgresConfig.RenderPgHba(PrivateRanges)),
+            });
+        }
+
+        RedisCache? cache = null;
+        if (def.Cache is { } c)
+        {
+            cache = new RedisCache(system, c.Name, new RedisArgs
+            {
+                Networks = Nets(c.Networks),
+                Protect = profile.ProtectData,
+                Limits = profile.Scale(c.Limits),
+                HostPort = profile.PublishDataPorts ? c.DevHostPort : null,
+                Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size))),
+            });
+        }
+
+        var services = new Dictionary<string, DockerService>(StringComparer.Ordinal);
+        foreach (var svc in InReferenceOrder(def))
+            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Networks), db, cache, services);
+
+        if (def.Proxy is { } p)
+        {
+            var upstreams = p.Routes.Select(r => r.Service).Distinct().Select(s => def.FindService(s)!).ToList();
+            var tls = settings.Tls && p.HttpsHostPort is not null;
+            if (!settings.Tls && p.HttpsHostPort is { } https)
+                program.Notes.Add($"{p.Name}: TLS is not configured for this stack, so host port {https} is not published (set platform:tls: true and the secrets tlsCertificate / tlsPrivateKey)");
+            var files = p.Kind == ProxyKind.Nginx ? NginxFiles(p, upstreams, services, tls) : TraefikFiles(p, upstreams, services, tls);
+            _ = new ReverseProxy(system, p.Name, new ReverseProxyArgs
+            {
+                Kind = p.Kind,
+                Files = files,
+                SecretFiles = tls ? TlsFiles(program, p.Kind == ProxyKind.Nginx ? "/etc/nginx/tls" : "/etc/traefik/tls") : [],
+                HttpHostPort = p.HttpHostPort,
+                HttpsHostPort = tls ? p.HttpsHostPort : null,
+                Networks = Nets(p.Networks),
+                Upstreams = [.. upstreams.SelectMany(u => services[u.Name].Containers)],
+                Limits = profile.Scale(new ResourceLimits(0.5, 256)),
+            });
+        }
+
+        if (def.Monitoring is { } m)
+            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache);
+
+        if (db is not null && profile.Backups != BackupSchedule.None)
+        {
+            var spec = new BackupSpec(def.Name, db.Args.Database);
+            _ = new DatabaseBackup(system, "backup", new DatabaseBackupArgs
+            {
+                Database = db,
+                Schedule = profile.Backups,
+                BackupScript = new ConfigFile("/opt/backup/" + BackupScripts.BackupPath, BackupScripts.RenderBackup(spec)),
+                RestoreScript = new ConfigFile("/opt/backup/" + BackupScripts.RestorePath, BackupScripts.RenderRestore(spec)),
+                Networks = db.Service.Args.Networks,
+                Protect = profile.ProtectData,
+            });
+        }
+
+        Export(program, def, services);
+        return program;
+    }
+
+    private static void CheckSettingsNames(SystemDefinition def, StackSettings settings)
+    {
+        var known = string.Join(", ", def.Services.Select(s => s.Name));
+        foreach (var name in settings.Images.Keys)
+            if (def.FindService(name) is null)
+                throw new InputException(settings.File, $"platform:images.{name}", null, $"'{name}' is not a service of system '{def.Name}'; services: {known}");
+        foreach (var name in settings.Replicas.Keys)
+            if (def.FindService(name) is null)
+                throw new InputException(settings.File, $"platform:replicas.{name}", null, $"'{name}' is not a service of system '{def.Name}'; services: {known}");
+        if (!settings.Environment.AllowStandIns)
+        {
+            var missing = def.Services.Where(s => !settings.Images.ContainsKey(s.Name) && s.DefaultImage is null).Select(s => s.Name).ToList();
+            if (missing.Count > 0)
+                throw new InputException(settings.File, $"platform:images.{missing[0]}", null,
+                    $"{settings.Environment.Name} runs real images only; set an image for: {string.Join(", ", missing)} (e.g. ghcr.io/acme/{missing[0]}:1.0.0)");
+        }
+    }
+
+    /// <summary>Services after the services they reference (the validator has ruled out cycles).</summary>
+    private static IEnumerable<ServiceDef> InReferenceOrder(SystemDefinition def)
+    {
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var order = new List<ServiceDef>();
+        void Visit(ServiceDef s)
+        {
+            if (!done.Add(s.Name)) return;
+            foreach (var r in s.References)
+                if (def.FindService(r) is { } t) Visit(t);
+            order.Add(s);
+        }
+        foreach (var s in def.Services) Visit(s);
+        return order;
+    }
+
+    private static DockerService AppService(ComponentGroup system, SystemDefinition def, ServiceDef svc, StackSettings settings,
+        IReadOnlyList<DockerNetwork> nets, PostgresDatabase? db, RedisCache? cache, Dictionary<string, DockerService> services)
+    {
+        var profile = settings.Environment;
+        var replicas = settings.Replicas.TryGetValue(svc.Name, out var r) ? r : svc.FixedReplicas ?? Math.Max(profile.Replicas, svc.MinReplicas);
+        var imageSetting = settings.Images.GetValueOrDefault(svc.Name) ?? (svc.DefaultImage is { } di ? new ImageSetting(di) : null);
+        var standIn = imageSetting is null;
+        var waitFor = new List<Resource>();
+
+        return new DockerService(system, svc.Name, self =>
+        {
+            var env = new List<KeyValuePair<string, Value>>(svc.Environment.Select(e => new KeyValuePair<string, Value>(e.Key, e.Value)));
+            foreach (var reference in svc.References)
+            {
+                if (db is not null && reference == def.Database?.Name)
+                {
+                    env.Add(new("DATABASE_URL", db.ConnectionUrl));
+                    waitFor.Add(db.Container);
+                }
+                else if (cache is not null && reference == def.Cache?.Name)
+                {
+                    env.Add(new("REDIS_URL", cache.ConnectionUrl));
+                    waitFor.Add(cache.Container);
+                }
+                else
+                {
+                    var target = def.FindService(reference)!;
+                    env.Add(new(EnvPrefix(reference) + "_URL", $"http://{reference}:{target.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}"));
+                    waitFor.AddRange(services[reference].Containers);
+                }
+            }
+            foreach (var (envName, source) in svc.SecretEnvironment)
+            {
+                // In dev a stand-in needs no external credential, so a config secret may stay unset there.
+                var effective = source is ConfigSecret cs && profile.AllowStandIns ? cs with { Optional = true } : source;
+                env.Add(new(envName, effective.Resolve(self, Names.Sanitize(envName), profile.ProtectData)));
+            }
+
+            Value image;
+            IReadOnlyList<string> command = svc.Command;
+            var health = svc.Health;
+            var labels = new List<(string, string)>();
+            if (standIn)
+            {
+                image = DockerImage.Pull(self, "image", StandInImage).ImageId;
+                (command, health) = StandIn(def, svc);
+                labels.Add(("platform.standin", "true"));
+                system.Program.Notes.Add($"stand-in: '{svc.Name}' has no image configured (platform:images.{svc.Name}); dev runs {StandInImage} answering {(svc.PrimaryPort is null ? "nothing (worker)" : $"HTTP on port {svc.PrimaryPort.ContainerPort}")} in its place");
+            }
+            else if (imageSetting!.BuildContext is { } context)
+                image = DockerImage.Build(self, "image", imageSetting.Reference, context, imageSetting.Dockerfile).ImageId;
+            else
+                image = DockerImage.Pull(self, "image", imageSetting.Reference).ImageId;
+
+            return new DockerServiceArgs
+            {
+                Kind = standIn ? "Service (stand-in)" : "Service",
+                Image = image,
+                Replicas = replicas,
+                Ports = svc.Ports,
+                Environment = env,
+                Files = svc.Files,
+                Health = health,
+                User = svc.User,
+                Limits = profile.Scale(svc.Limits),
+                Networks = nets,
+                DataPath = svc.DataPath,
+                ProtectData = profile.ProtectData,
+                WaitFor = waitFor,
+                Command = command,
+                Labels = labels,
+            };
+        }).Also(s => { if (standIn) foreach (var c in s.Containers) c.Traits.Add(Traits.StandIn); });
+    }
+
+    private static string EnvPrefix(string name) => name.ToUpperInvariant().Replace('-', '_');
+
+    /// <summary>A busybox stand-in: httpd on every port of the service, answering the health path; workers just stay up.</summary>
+    private static (IReadOnlyList<string> Command, HealthCheck Health) StandIn(SystemDefinition def, ServiceDef svc)
+    {
+        if (svc.PrimaryPort is not { } primary)
+            return (["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait $!; done"], HealthCheck.Exec("kill -0 1"));
+        var healthPath = svc.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : "/";
+        var root = "/tmp/www";
+        var script = new System.Text.StringBuilder();
+        script.Append($"mkdir -p {root}");
+        var dir = healthPath.LastIndexOf('/') > 0 ? healthPath[..healthPath.LastIndexOf('/')] : "";
+        if (dir.Length > 0) script.Append($" {root}{dir}");
+        script.Append($" && echo 'stand-in for {def.Name}/{svc.Name}: no image configured' > {root}/index.html");
+        if (healthPath != "/") script.Append($" && echo ok > {root}{healthPath}");
+        foreach (var extra in svc.Ports.Skip(1))
+            script.Append($" && httpd -p {extra.ContainerPort.ToString(CultureInfo.InvariantCulture)} -h {root}");
+        script.Append($" && exec httpd -f -p {primary.ContainerPort.ToString(CultureInfo.InvariantCulture)} -h {root}");
+        return (["sh", "-c", script.ToString()], HealthCheck.Http(healthPath, primary.ContainerPort));
+    }
+
+    private static string Upstream(ServiceDef svc, DockerService service) =>
+        $"{service.Host}:{svc.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}";
+
+    private static IReadOnlyList<ConfigFile> NginxFiles(ProxyDef p, IReadOnlyList<ServiceDef> upstreams, Dictionary<string, DockerService> services, bool tls)
+    {
+        var site = new NginxSite(
+            ReverseProxy.HttpPort,
+            "_",
+            [.. upstreams.Select(u => new NginxUpstream(u.Name.Replace('-', '_'), services[u.Name].ContainerNames.Select(n => $"{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList()))],
+            [.. p.Routes.Select(r => new NginxRoute(r.PathPrefix, r.Service.Replace('-', '_'),
+                def(r.Service, upstreams)?.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null))],
+            tls ? new NginxTls("/etc/nginx/tls/tls.crt", "/etc/nginx/tls/tls.key", ReverseProxy.HttpsPort) : null);
+        return [new ConfigFile("/etc/nginx/nginx.conf", NginxConfig.Render(site))];
+
+        static ServiceDef? def(string name, IReadOnlyList<ServiceDef> list) => list.FirstOrDefault(s => s.Name == name);
+    }
+
+    private static IReadOnlyList<ConfigFile> TraefikFiles(ProxyDef p, IReadOnlyList<ServiceDef> upstreams, Dictionary<string, DockerService> services, bool tls)
+    {
+        var spec = new TraefikSpec(
+            [.. upstreams.Select(u => new TraefikService(u.Name, services[u.Name].ContainerNames.Select(n => $"http://{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList(),
+                u.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null))],
+            [.. p.Routes.Select(r => new TraefikRoute(r.PathPrefix, r.Service))],
+            ReverseProxy.HttpPort,
+            ReverseProxy.HttpsPort,
+            tls ? new TraefikTls("/etc/traefik/tls/tls.crt", "/etc/traefik/tls/tls.key") : null);
+        return [.. TraefikConfig.Render(spec).Select(f => new ConfigFile("/etc/traefik/" + f.Path, f.Content))];
+    }
+
+    /// <summary>Certificate and key from stack secrets, uploaded beside the proxy config.</summary>
+    private static IReadOnlyList<SecretFile> TlsFiles(StackProgram program, string dir) =>
+    [
+        new(dir + "/tls.crt", program.DeclareConfig(new ConfigKey("tlsCertificate", ConfigType.String, Secret: true)).Ref),
+        new(dir + "/tls.key", program.DeclareConfig(new ConfigKey("tlsPrivateKey", ConfigType.String, Secret: true)).Ref),
+    ];
+
+    private static void AddMonitoring(ComponentGroup system, SystemDefinition def, MonitoringDef m, EnvironmentProfile profile,
+        IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache)
+    {
+        var jobs = new List<ScrapeJob> { new("prometheus", ["localhost:9090"]) };
+        foreach (var svc in def.Services.Where(s => s.MetricsPath is not null && s.PrimaryPort is not null))
+            jobs.Add(new ScrapeJob(svc.Name, [.. services[svc.Name].ContainerNames.Select(n => $"{n}:{svc.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}")], svc.MetricsPath!));
+        var exporters = profile.Monitoring == MonitoringLevel.Full;
+        if (exporters && db is not null) jobs.Add(ScrapeJob.PostgresExporter("postgres-exporter:9187"));
+        if (exporters && cache is not null) jobs.Add(ScrapeJob.RedisExporter("redis-exporter:9121"));
+        var rules = profile.Monitoring != MonitoringLevel.Basic;
+        var promFiles = new List<ConfigFile>
+        {
+            new("/etc/prometheus/prometheus.yml", PrometheusConfig.Render(new PrometheusSpec(jobs, rules ? ["/etc/prometheus/rules/alerts.yml"] : [], SystemName: def.Name))),
+        };
+        if (rules) promFiles.Add(new ConfigFile("/etc/prometheus/rules/alerts.yml", PrometheusAlertRules.Render(new AlertRuleSpec(def.Name))));
+        var serviceJobs = jobs.Select(j => j.JobName).Where(j => j != "prometheus").ToList();
+        var grafana = GrafanaProvisioning.Render(new GrafanaSpec(def.Name, "http://prometheus:9090", "http://loki:3100",
+            serviceJobs.Count > 0 ? serviceJobs : ["prometheus"], "/etc/grafana/dashboards"));
+        var monitoring = new Monitoring(system, m.Name, new MonitoringArgs
+        {
+            PrometheusFiles = promFiles,
+            GrafanaFiles = [.. grafana.Select(f => new ConfigFile(f.Path.StartsWith("dashboards/", StringComparison.Ordinal) ? "/etc/grafana/" + f.Path : "/etc/grafana/" + f.Path, f.Content))],
+            LokiFiles = [new ConfigFile("/etc/loki/config.yaml", LokiConfig.Render(new LokiSpec()))],
+            Loki = true,
+            GrafanaHostPort = m.GrafanaHostPort,
+            PrometheusHostPort = m.PrometheusHostPort,
+            Networks = nets,
+            ProtectData = profile.ProtectData,
+            Limits = profile.Scale(new ResourceLimits(1, 1024)),
+        });
+        if (exporters) monitoring.AddExporters(db, cache);
+        if (monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
+    }
+
+    private static void Export(StackProgram program, SystemDefinition def, Dictionary<string, DockerService> services)
+    {
+        program.Export("system", def.Name);
+        var endpoints = new Props();
+        foreach (var svc in program.AllInOrder.Where(r => r.Traits.Contains(Traits.Workload)))
+            if (svc.Properties.Get("ports") is ListValue ports)
+                foreach (var port in ports.Items.OfType<MapValue>())
+                    if (port["external"] is Num n && svc.Properties.Get("name") is Str name)
+                        endpoints.Set(name.Text + (ports.Items.Count > 1 ? "-" + ((Num)port["internal"]!).Render() : ""), $"localhost:{n.Render()}");
+        if (endpoints.Count > 0) program.Export("endpoints", endpoints);
+        var standIns = program.AllInOrder.Where(r => r.Traits.Contains(Traits.StandIn)).Select(r => (Value)((Str)r.Properties.Get("name")!).Text).ToList();
+        if (standIns.Count > 0) program.Export("standIns", new ListValue(standIns));
+    }
+
+    /// <summary>Host-port overrides from the stack apply before validation, so a clash names the stack file and key.</summary>
+    private static void ApplyOverrides(SystemDefinition def, StackSettings settings, out List<SystemValidator.HostPortClaim> claims, out HashSet<(string, int)> overridden)
+    {
+        claims = [];
+        overridden = [];
+        foreach (var (svcName, port) in settings.Ports)
+        {
+            var svc = def.FindService(svcName);
+            var index = svc?.Ports.FindIndex(x => x.HostPort is not null) ?? -1;
+            if (svc is null || index < 0)
+                throw new InputException(settings.File, $"platform:ports.{svcName}", port.ToString(CultureInfo.InvariantCulture),
+                    $"no such service publishing a port; these publish one: {string.Join(", ", def.Services.Where(s => s.Ports.Any(x => x.HostPort is not null)).Select(s => s.Name))}");
+            svc.Ports[index] = svc.Ports[index] with { HostPort = port };
+            overridden.Add((svcName, index));
+            claims.Add(new SystemValidator.HostPortClaim(port, $"service '{svcName}'", settings.File, $"platform:ports.{svcName}"));
+        }
+    }
+}
