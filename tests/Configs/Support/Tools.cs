@@ -136,9 +136,8 @@ internal static class Snapshot
 {
     public static void Match(string name, string actual, [CallerFilePath] string callerFile = "")
     {
+        // snapshots/ sits next to the calling test file (tests/Configs/)
         var dir = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(callerFile)!, "snapshots");
-        if (callerFile.Contains("Support", StringComparison.Ordinal))
-            dir = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(callerFile)!)!, "snapshots");
         var path = System.IO.Path.Combine(dir, name);
         var ext = System.IO.Path.GetExtension(name);
         var received = System.IO.Path.Combine(dir, System.IO.Path.GetFileNameWithoutExtension(name) + ".received" + ext);
