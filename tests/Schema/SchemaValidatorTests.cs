@@ -772,3 +772,41 @@ public class SchemaValidatorTests
         Assert.Contains(Validate("- just\n- a list\n"), e => e.Message.Contains("top level"));
     }
 }
+
+public class SchemaValidatorRobustnessTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("resources: 5")]
+    [InlineData("resources:\n  a:\n")]
+    [InlineData("resources:\n  a: {type: }\n")]
+    [InlineData("resources:\n  a: {type: [x]}\n")]
+    [InlineData("resources:\n  ? [complex]\n  : {type: docker:Network}\n")]
+    [InlineData("just a scalar")]
+    [InlineData("outputs:\n  a: ${}\n  b: ${[\"a.b\"].id}\n  c: ${a.b[x]}\n  d: ${pulumi.nope}\n  e: \"$\"\n")]
+    [InlineData("resources:\n  a:\n    type: docker:Network\n    properties: ${cfg}\n    options: [x]\n")]
+    [InlineData("resources:\n  a:\n    type: pulumi:providers:nope\n  b:\n    type: a:b:c:d\n")]
+    [InlineData("variables:\n  x:\n    fn::invoke: notamap\n  y:\n    fn::join: x\n  z:\n    fn::assetArchive: {a: 1}\n")]
+    [InlineData("config: [1, 2]\nvariables: 3\n")]
+    public void OddPrograms_ProduceFindings_NotExceptions(string yaml)
+    {
+        var errors = new SchemaValidator(ProviderSchemas.Shared).Validate(yaml);
+        Assert.NotEmpty(errors);
+        Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
+    }
+
+    [Fact]
+    public void Load_MissingDirectory_Throws()
+    {
+        var ex = Assert.Throws<DirectoryNotFoundException>(() => ProviderSchemas.Load("/nonexistent/schemas"));
+        Assert.Contains("/nonexistent/schemas", ex.Message);
+    }
+
+    [Fact]
+    public void Shared_IsOneInstance_AcrossThreads()
+    {
+        var instances = new ProviderSchemas[8];
+        Parallel.For(0, instances.Length, i => instances[i] = ProviderSchemas.Shared);
+        Assert.All(instances, s => Assert.Same(ProviderSchemas.Shared, s));
+    }
+}
