@@ -1,1 +1,3 @@
-return 0;
+using Infra.Cli;
+
+return Cli.Run(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

@@ -32,7 +32,7 @@ public static partial class YamlScalars
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F_]+$|^0o?[0-7_]+$|^0b[01_]+$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$|^[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")]
     private static partial Regex NumberLike();
 
-    [GeneratedRegex(@"^[A-Za-z_/][A-Za-z0-9_./@+-]*$")]
+    [GeneratedRegex(@"^[A-Za-z_/][A-Za-z0-9_./@+:-]*(?<!:)$")]
     private static partial Regex SafePlain();
 
     private static readonly HashSet<string> Words = new(StringComparer.OrdinalIgnoreCase)

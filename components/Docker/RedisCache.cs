@@ -28,7 +28,6 @@ public sealed class RedisCache
         {
             var image = DockerImage.Pull(svc, "image", args.Image);
             password = args.Password.Resolve(svc, "password", args.Protect);
-            var server = args.Conf is { } conf ? $"redis-server {conf.Path}" : "redis-server --appendonly yes";
             return new DockerServiceArgs
             {
                 Kind = "Cache (Redis)",
@@ -36,7 +35,9 @@ public sealed class RedisCache
                 User = "999:1000",
                 Environment = [new("REDIS_PASSWORD", password), new("REDISCLI_AUTH", password)],
                 // The password reaches redis-server from the environment, never from a file or the program text.
-                Command = ["sh", "-c", $"exec {server} --requirepass \"$REDIS_PASSWORD\""],
+                Command = args.Conf is { } conf
+                    ? Infra.Components.Configs.RedisConfig.StartCommand(conf.Path)
+                    : ["sh", "-c", ": \"${REDIS_PASSWORD:?REDIS_PASSWORD must be set}\"; exec redis-server --appendonly yes --requirepass \"$REDIS_PASSWORD\""],
                 Ports = [new ServicePort("redis", Port, PortProtocol.Tcp, args.HostPort)],
                 DataPath = "/data",
                 ProtectData = args.Protect,

@@ -22,18 +22,21 @@ public sealed record ReverseProxyArgs
 
 /// <summary>
 /// The one public entry point: nginx (unprivileged image) or Traefik v3 with a file provider — no
-/// Docker socket is mounted. It listens on 8080/8443 inside and publishes 80/443.
+/// Docker socket is mounted. It listens on unprivileged ports inside and publishes 80/443.
 /// </summary>
 public sealed class ReverseProxy
 {
-    public const int HttpPort = 8080;
     public const int HttpsPort = 8443;
+
+    /// <summary>The unprivileged port the proxy listens on inside (Traefik keeps 8080 for its own ping/metrics entry point).</summary>
+    public static int HttpPortFor(ProxyKind kind) => kind == ProxyKind.Nginx ? 8080 : 8000;
 
     public ReverseProxy(Construct parent, string name, ReverseProxyArgs args)
     {
         Args = args;
         var nginx = args.Kind == ProxyKind.Nginx;
-        var ports = new List<ServicePort> { new("http", HttpPort, PortProtocol.Http, args.HttpHostPort) };
+        var httpPort = HttpPortFor(args.Kind);
+        var ports = new List<ServicePort> { new("http", httpPort, PortProtocol.Http, args.HttpHostPort) };
         if (args.HttpsHostPort is { } https) ports.Add(new ServicePort("https", HttpsPort, PortProtocol.Http, https));
         Service = new DockerService(parent, name, svc => new DockerServiceArgs
         {
@@ -46,7 +49,7 @@ public sealed class ReverseProxy
             SecretFiles = args.SecretFiles,
             Networks = args.Networks,
             WaitFor = args.Upstreams,
-            Health = nginx ? HealthCheck.Http("/healthz", HttpPort) : HealthCheck.Exec("traefik", "healthcheck", "--ping"),
+            Health = nginx ? HealthCheck.Http(Infra.Components.Configs.NginxConfig.ProxyHealthPath, httpPort) : HealthCheck.Exec("traefik", "healthcheck", "--ping"),
             Command = nginx ? [] : ["traefik", "--configFile=/etc/traefik/traefik.yml"],
             Limits = args.Limits,
             Labels = [("platform.role", "reverse-proxy")],

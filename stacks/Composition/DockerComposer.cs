@@ -247,7 +247,7 @@ public static class DockerComposer
     private static IReadOnlyList<ConfigFile> NginxFiles(ProxyDef p, IReadOnlyList<ServiceDef> upstreams, Dictionary<string, DockerService> services, bool tls)
     {
         var site = new NginxSite(
-            ReverseProxy.HttpPort,
+            ReverseProxy.HttpPortFor(ProxyKind.Nginx),
             "_",
             [.. upstreams.Select(u => new NginxUpstream(u.Name.Replace('-', '_'), services[u.Name].ContainerNames.Select(n => $"{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList()))],
             [.. p.Routes.Select(r => new NginxRoute(r.PathPrefix, r.Service.Replace('-', '_'),
@@ -264,7 +264,7 @@ public static class DockerComposer
             [.. upstreams.Select(u => new TraefikService(u.Name, services[u.Name].ContainerNames.Select(n => $"http://{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList(),
                 u.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null))],
             [.. p.Routes.Select(r => new TraefikRoute(r.PathPrefix, r.Service))],
-            ReverseProxy.HttpPort,
+            ReverseProxy.HttpPortFor(ProxyKind.Traefik),
             ReverseProxy.HttpsPort,
             tls ? new TraefikTls("/etc/traefik/tls/tls.crt", "/etc/traefik/tls/tls.key") : null);
         return [.. TraefikConfig.Render(spec).Select(f => new ConfigFile("/etc/traefik/" + f.Path, f.Content))];

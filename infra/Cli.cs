@@ -1,0 +1,78 @@
+using Infra.Cli.Commands;
+using Infra.Components.Core;
+
+namespace Infra.Cli;
+
+/// <summary>
+/// The compiler and its tools. Every command writes its result to <paramref name="stdout"/> only once it
+/// has fully succeeded; any error is one line on stderr and a non-zero exit (2 for bad input).
+/// </summary>
+public static class Cli
+{
+    public const string Usage = """
+        usage: infra <command> [options]
+
+        commands:
+          synth     print the Pulumi YAML program of a stack on stdout (the Pulumi compiler)
+          plan      offline stand-in for `pulumi preview`: the program as a tree, counts, ports, secrets, protection
+          systems   list the systems this program can deploy
+          bench     measure compile time and memory (real stacks and generated systems)
+
+        selecting a stack (synth, plan):
+          --stack NAME         read Pulumi.NAME.yaml (default: $PULUMI_STACK)
+          --system NAME --env ENV [--target docker] [--image SVC=REF]... [--replicas SVC=N]... [--port SVC=PORT]...
+                               synthesize without a stack file
+          --root DIR           folder holding Pulumi.yaml (default: $PULUMI_ROOT_DIRECTORY, else the current folder)
+        synth with no stack selected prints the plugin-discovery program (every provider package, pinned).
+        """;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> env)
+    {
+        try
+        {
+            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            {
+                (args.Length == 0 ? stderr : stdout).Write(Usage);
+                return args.Length == 0 ? 2 : 0;
+            }
+            var options = Options.Parse(args.Skip(1).ToArray());
+            var output = args[0] switch
+            {
+                "synth" => SynthCommand.Run(options, env),
+                "plan" => PlanCommand.Run(options, env),
+                "systems" => SystemsCommand.Run(options),
+                "bench" => BenchCommand.Run(options, stderr),
+                "hello" => "hello\n",
+                _ => throw new InputException("command line", "command", args[0], "one of: synth, plan, systems, bench (see infra --help)"),
+            };
+            stdout.Write(output);
+            stdout.Flush();
+            ReportPeakMemory(env, stderr);
+            return 0;
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 2;
+        }
+        catch (SynthesisException e)
+        {
+            stderr.WriteLine("error: " + e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            // A generator refusing its input, or a file that cannot be read: still one line, still nothing on stdout.
+            stderr.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>With INFRA_REPORT_PEAK=1, the process's peak resident memory goes to stderr (read by bench).</summary>
+    private static void ReportPeakMemory(Func<string, string?> env, TextWriter stderr)
+    {
+        if (env("INFRA_REPORT_PEAK") != "1") return;
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) stderr.WriteLine("peak-rss-kb: " + line[6..].Trim().Split(' ')[0]);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using Infra.Components.Core;
+using Infra.Stacks.Composition;
+using Infra.Stacks.Model;
+
+namespace Infra.Cli.Commands;
+
+/// <summary>Resolves which stack (or flag-defined system × environment) a command works on.</summary>
+public static class StackSelection
+{
+    /// <summary>Settings for the selection, or null when nothing is selected (plugin discovery).</summary>
+    public static (StackSettings Settings, SystemDefinition? Definition)? Resolve(Options o, Func<string, string?> env)
+    {
+        var root = o.Get("root") ?? env("PULUMI_ROOT_DIRECTORY") ?? Directory.GetCurrentDirectory();
+        if (o.Get("generated") is { } generated)
+        {
+            var n = o.Int("generated", 0, 1, 1_000_000);
+            var envName = o.Get("env") ?? "dev";
+            var settings = StackSettings.Create("bench", "pliers", envName, o.Get("target") ?? "docker", new Dictionary<string, ImageSetting>(), new Dictionary<string, int>(), new Dictionary<string, int>(), false, "--generated " + generated);
+            return (settings with { System = "generated" }, GeneratedSystem.Create(n));
+        }
+        if (o.Get("system") is { } system)
+        {
+            if (o.Has("stack")) throw new InputException("command line", "--system", system, "give either --stack or --system/--env, not both");
+            var envName = o.Get("env") ?? throw new InputException("command line", "--env", null, "--system needs --env (dev, staging or prod)");
+            var images = o.Pairs("image").ToDictionary(p => p.Key, p => new ImageSetting(p.Value));
+            var replicas = o.Pairs("replicas").ToDictionary(p => p.Key, p => ParseInt("--replicas", p.Key, p.Value, 1, 1000, "replicas must be at least 1"));
+            var ports = o.Pairs("port").ToDictionary(p => p.Key, p => ParseInt("--port", p.Key, p.Value, 1, 65535, "ports are 1 to 65535"));
+            var tls = o.Get("tls") switch { null or "false" => false, "true" => true, var t => throw new InputException("command line", "--tls", t, "true or false") };
+            var stack = o.Get("stack") ?? $"{system}-{envName}";
+            return (StackSettings.Create(stack, system, envName, o.Get("target") ?? "docker", images, replicas, ports, tls, "command line"), null);
+        }
+        foreach (var flag in new[] { "env", "image", "replicas", "port", "target", "tls" })
+            if (o.Has(flag)) throw new InputException("command line", "--" + flag, null, "only applies with --system (a stack file sets it otherwise)");
+        var stackName = o.Get("stack") ?? env("PULUMI_STACK");
+        if (string.IsNullOrEmpty(stackName)) return null;
+        return (StackSettings.Load(root, stackName), null);
+    }
+
+    private static int ParseInt(string flag, string key, string value, int min, int max, string rule) =>
+        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new InputException("command line", $"{flag} {key}", value, rule);
+}
