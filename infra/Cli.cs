@@ -23,6 +23,7 @@ public static class Cli
           --system NAME --env ENV [--target docker] [--image SVC=REF]... [--replicas SVC=N]... [--port SVC=PORT]...
                                synthesize without a stack file
           --root DIR           folder holding Pulumi.yaml (default: $PULUMI_ROOT_DIRECTORY, else the current folder)
+        synth --cache DIR ...  (first option) reuse the program from an earlier run with identical inputs
         synth with no stack selected prints the plugin-discovery program (every provider package, pinned).
         """;
 
@@ -35,7 +36,24 @@ public static class Cli
                 (args.Length == 0 ? stderr : stdout).Write(Usage);
                 return args.Length == 0 ? 2 : 0;
             }
-            var options = Options.Parse(args.Skip(1).ToArray());
+            // `synth --cache DIR` (what scripts/pulumi-compiler.sh passes): a hit skips synthesis entirely.
+            ProgramCache? cache = null;
+            string? cacheKey = null;
+            var rest = args.Skip(1).ToArray();
+            if (args[0] == "synth" && rest.Length >= 2 && rest[0] == "--cache")
+            {
+                cache = new ProgramCache(rest[1]);
+                rest = rest[2..];
+                cacheKey = ProgramCache.Key(rest, env);
+                if (cache.TryGet(cacheKey) is { } hit)
+                {
+                    stdout.Write(hit);
+                    stdout.Flush();
+                    ReportPeakMemory(env, stderr);
+                    return 0;
+                }
+            }
+            var options = Options.Parse(rest);
             var output = args[0] switch
             {
                 "synth" => SynthCommand.Run(options, env),
@@ -47,6 +65,7 @@ public static class Cli
             };
             stdout.Write(output);
             stdout.Flush();
+            if (cache is not null) cache.Put(cacheKey!, output);
             ReportPeakMemory(env, stderr);
             return 0;
         }

@@ -74,7 +74,7 @@ public static partial class PrometheusConfig
 
     internal static void ValidateDuration(string value, string what)
     {
-        if (!DurationRegex().IsMatch(value))
+        if (!Infra.Components.Core.Text.IsSimpleDuration(value))
             throw new ArgumentException($"{what} '{value}' is not a Prometheus duration (e.g. 15s, 1m).");
     }
 
@@ -94,6 +94,5 @@ public static partial class PrometheusConfig
         foreach (var f in spec.RuleFiles) ConfigText.RejectControl(f, "rule file");
     }
 
-    [GeneratedRegex("^[0-9]+(ms|s|m|h|d|w|y)$")]
-    private static partial Regex DurationRegex();
+
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 
 namespace Infra.Components.Core;
 
@@ -27,13 +26,32 @@ public sealed record YScalar(string Text, ScalarKind Kind) : YNode
 }
 
 /// <summary>YAML 1.1/1.2 core-schema resolution of plain scalars (what the Go YAML parser does).</summary>
-public static partial class YamlScalars
+public static class YamlScalars
 {
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$|^0x[0-9a-fA-F_]+$|^0o?[0-7_]+$|^0b[01_]+$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$|^[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")]
-    private static partial Regex NumberLike();
+    /// <summary>
+    /// Anything a YAML 1.1 or 1.2 reader might take for a number: it starts like one (a digit, or a sign or dot
+    /// followed by a digit) or is a special float. Deliberately broad: a false positive only adds quotes.
+    /// </summary>
+    private static bool NumberLike(string text)
+    {
+        var t = text.AsSpan();
+        if (t.Length > 0 && (t[0] == '-' || t[0] == '+')) t = t[1..];
+        if (t.Length == 0) return false;
+        if (char.IsAsciiDigit(t[0])) return true;
+        if (t[0] == '.' && t.Length > 1 && (char.IsAsciiDigit(t[1]) || t[1..] is "inf" or "Inf" or "INF" or "nan" or "NaN" or "NAN")) return true;
+        return false;
+    }
 
-    [GeneratedRegex(@"^[A-Za-z_/][A-Za-z0-9_./@+:-]*(?<!:)$")]
-    private static partial Regex SafePlain();
+    /// <summary>Letters, digits and <c>_ . / @ + : -</c>, starting with a letter, '_' or '/', not ending in ':'.</summary>
+    private static bool SafePlain(string text)
+    {
+        if (text.Length == 0 || text[^1] == ':') return false;
+        var first = text[0];
+        if (!(char.IsAsciiLetter(first) || first is '_' or '/')) return false;
+        foreach (var c in text)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '@' or '+' or ':' or '-')) return false;
+        return true;
+    }
 
     private static readonly HashSet<string> Words = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -45,10 +63,10 @@ public static partial class YamlScalars
     {
         if (text.Length == 0 || text == "~" || text.Equals("null", StringComparison.OrdinalIgnoreCase)) return ScalarKind.Null;
         if (Words.Contains(text)) return ScalarKind.Bool;
-        return NumberLike().IsMatch(text) ? ScalarKind.Number : ScalarKind.String;
+        return NumberLike(text) ? ScalarKind.Number : ScalarKind.String;
     }
 
     /// <summary>True when the text can be written unquoted and still read back as the same string.</summary>
     public static bool IsSafePlain(string text) =>
-        text.Length is > 0 and <= 120 && SafePlain().IsMatch(text) && !Words.Contains(text) && ResolvePlain(text) == ScalarKind.String;
+        text.Length is > 0 and <= 120 && SafePlain(text) && !Words.Contains(text) && ResolvePlain(text) == ScalarKind.String;
 }

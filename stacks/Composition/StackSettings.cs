@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Infra.Components.Core;
 using Infra.Stacks.Profiles;
 using Infra.Stacks.Systems;
@@ -15,7 +14,7 @@ public sealed record ImageSetting(string Reference, string? BuildContext = null,
 /// and host-port overrides. Read from <c>Pulumi.&lt;stack&gt;.yaml</c> (or given as flags). Secret values
 /// are never read: a key of ours holding a <c>secure:</c> value is an error.
 /// </summary>
-public sealed partial record StackSettings
+public sealed record StackSettings
 {
     public const string Project = "platform";
     public const string Prefix = Project + ":";
@@ -33,20 +32,14 @@ public sealed partial record StackSettings
 
     public static readonly string[] Targets = ["docker"];
 
-    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$")]
-    private static partial Regex StackName();
+    private static bool IsStackName(string s) =>
+        s.Length is > 0 and <= 100 && char.IsAsciiLetterOrDigit(s[0]) && Text.All(s, c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 
-    /// <summary>
-    /// Docker image reference grammar: [registry[:port]/]path[:tag][@sha256:digest], lowercase path components.
-    /// </summary>
-    [GeneratedRegex(@"^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?|localhost(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$")]
-    private static partial Regex ImageReference();
-
-    public static bool IsValidImage(string reference) => reference.Length <= 255 && ImageReference().IsMatch(reference);
+    public static bool IsValidImage(string reference) => ImageReference.IsValid(reference);
 
     public static void CheckStackName(string stack, string where)
     {
-        if (!StackName().IsMatch(stack))
+        if (!IsStackName(stack))
             throw new InputException(where, "stack", stack, "stack names are letters, digits, '-', '_' and '.', starting with a letter or digit, at most 100 characters");
     }
 

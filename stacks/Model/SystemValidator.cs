@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Infra.Components.Core;
 
 namespace Infra.Stacks.Model;
@@ -7,13 +6,13 @@ namespace Infra.Stacks.Model;
 /// Checks a system definition before composition. Each problem is one <see cref="InputException"/>
 /// naming the file, the key, the bad value and what is allowed.
 /// </summary>
-public static partial class SystemValidator
+public static class SystemValidator
 {
-    [GeneratedRegex("^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$")]
-    private static partial Regex ComponentName();
+    private static bool IsComponentName(string s) =>
+        s.Length is > 0 and <= 40 && char.IsAsciiLetterLower(s[0]) && s[^1] != '-' && Text.All(s, c => Text.IsLowerAlnum(c) || c == '-');
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvName();
+    public static bool IsEnvName(string s) =>
+        s.Length > 0 && !char.IsAsciiDigit(s[0]) && Text.All(s, c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     public const string NameRule = "a lowercase DNS label: a-z, 0-9 and '-', starting with a letter, at most 40 characters";
 
@@ -24,12 +23,12 @@ public static partial class SystemValidator
     public static void Validate(SystemDefinition def, IReadOnlyList<HostPortClaim>? extraClaims = null, ISet<(string Service, int Index)>? overrides = null)
     {
         var file = def.DefinedIn;
-        if (!ComponentName().IsMatch(def.Name)) throw new InputException(file, "name", def.Name, "must be " + NameRule);
+        if (!IsComponentName(def.Name)) throw new InputException(file, "name", def.Name, "must be " + NameRule);
 
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         void Claim(string name, string key)
         {
-            if (!ComponentName().IsMatch(name)) throw new InputException(file, key, name, "must be " + NameRule);
+            if (!IsComponentName(name)) throw new InputException(file, key, name, "must be " + NameRule);
             if (names.TryGetValue(name, out var other))
                 throw new InputException(file, key, name, $"duplicate name: '{other}' already uses it; every service, database, cache, proxy and monitoring stack needs its own name");
             names.Add(name, key);
@@ -39,7 +38,7 @@ public static partial class SystemValidator
         for (var i = 0; i < def.Networks.Count; i++)
         {
             var n = def.Networks[i];
-            if (!ComponentName().IsMatch(n.Name)) throw new InputException(file, $"networks[{i}].name", n.Name, "must be " + NameRule);
+            if (!IsComponentName(n.Name)) throw new InputException(file, $"networks[{i}].name", n.Name, "must be " + NameRule);
             if (!networks.Add(n.Name)) throw new InputException(file, $"networks[{i}].name", n.Name, "duplicate network name");
         }
         void CheckNetworks(IEnumerable<string> used, string key)
@@ -80,7 +79,7 @@ public static partial class SystemValidator
                          .GroupBy(e => e.Key).Where(g => g.Count() > 1).Select(g => g.First()))
                 throw new InputException(file, $"{key}.environment", envName, "the variable is set twice");
             foreach (var e in s.Environment.Select(e => e.Key).Concat(s.SecretEnvironment.Select(e => e.Key)))
-                if (!EnvName().IsMatch(e)) throw new InputException(file, $"{key}.environment", e, "variable names are letters, digits and '_', not starting with a digit");
+                if (!IsEnvName(e)) throw new InputException(file, $"{key}.environment", e, "variable names are letters, digits and '_', not starting with a digit");
             foreach (var f in s.Files)
                 if (!f.Path.StartsWith('/')) throw new InputException(file, $"{key}.files", f.Path, "config file paths must be absolute");
             if (s.DataPath is { } dp && !dp.StartsWith('/')) throw new InputException(file, $"{key}.dataVolume", dp, "must be an absolute path");
