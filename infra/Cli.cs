@@ -1,3 +1,4 @@
+using System.Text;
 using Infra.Cli.Commands;
 using Infra.Components.Core;
 
@@ -27,7 +28,8 @@ public static class Cli
         synth with no stack selected prints the plugin-discovery program (every provider package, pinned).
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> env)
+    /// <param name="rawStdout">The process's standard output stream, for writing large programs as UTF-8 without a string copy.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> env, Stream? rawStdout = null)
     {
         try
         {
@@ -54,18 +56,27 @@ public static class Cli
                 }
             }
             var options = Options.Parse(rest);
-            var output = args[0] switch
+            byte[] output = args[0] switch
             {
                 "synth" => SynthCommand.Run(options, env),
-                "plan" => PlanCommand.Run(options, env),
-                "systems" => SystemsCommand.Run(options),
-                "bench" => BenchCommand.Run(options, stderr),
-                "hello" => "hello\n",
+                "plan" => Encoding.UTF8.GetBytes(PlanCommand.Run(options, env)),
+                "systems" => Encoding.UTF8.GetBytes(SystemsCommand.Run(options)),
+                "bench" => Encoding.UTF8.GetBytes(BenchCommand.Run(options, stderr)),
+                "hello" => "hello\n"u8.ToArray(),
                 _ => throw new InputException("command line", "command", args[0], "one of: synth, plan, systems, bench (see infra --help)"),
             };
-            stdout.Write(output);
-            stdout.Flush();
-            if (cache is not null) cache.Put(cacheKey!, output);
+            if (rawStdout is not null)
+            {
+                stdout.Flush();
+                rawStdout.Write(output);
+                rawStdout.Flush();
+            }
+            else
+            {
+                stdout.Write(Encoding.UTF8.GetString(output));
+                stdout.Flush();
+            }
+            if (cache is not null) cache.Put(cacheKey!, Encoding.UTF8.GetString(output));
             ReportPeakMemory(env, stderr);
             return 0;
         }

@@ -1,3 +1,3 @@
 using Infra.Cli;
 
-return Cli.Run(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
+return Cli.Run(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable, Console.OpenStandardOutput());

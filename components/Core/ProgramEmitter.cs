@@ -12,13 +12,21 @@ namespace Infra.Components.Core;
 /// </summary>
 public static class ProgramEmitter
 {
-    public static string Emit(StackProgram program)
+    private const int LargeProgram = 5000;
+
+    public static string Emit(StackProgram program) => Encoding.UTF8.GetString(EmitUtf8(program));
+
+    /// <summary>The program as UTF-8 bytes, verified by reading them back (half the memory of a UTF-16 string for large programs).</summary>
+    public static byte[] EmitUtf8(StackProgram program)
     {
-        var ordered = ProgramGraph.Validate(program);
-        var doc = BuildDocument(program, ordered);
-        var text = Write(doc);
-        RoundTrip.Verify(text, doc);
-        return text;
+        var large = program.AllInOrder.Count > LargeProgram;
+        var doc = BuildDocument(program, ProgramGraph.Validate(program));
+        // From here on only the node tree is needed; on large programs, reclaim the resource model (already promoted
+        // to the old generation) before the text is written, so peak memory is model + tree, not model + tree + text.
+        if (large) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var bytes = WriteUtf8(doc);
+        RoundTrip.Verify(bytes, doc);
+        return bytes;
     }
 
     /// <summary>The program as a node tree (what the text must read back as).</summary>
@@ -124,10 +132,14 @@ public static class ProgramEmitter
     public static string RenderNumber(double d) =>
         d == Math.Floor(d) && Math.Abs(d) < 1e15 ? ((long)d).ToString(CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture);
 
-    public static string Write(YNode doc)
+    public static string Write(YNode doc) => Encoding.UTF8.GetString(WriteUtf8(doc));
+
+    public static byte[] WriteUtf8(YNode doc)
     {
-        var sb = new StringBuilder(4096);
-        using (var writer = new StringWriter(sb, CultureInfo.InvariantCulture) { NewLine = "\n" })
+        // Pre-size for the usual ~700 bytes a resource, so a large program does not grow the buffer by doubling.
+        var resources = doc is YMap top && top.Entries.FirstOrDefault(e => e.Key == "resources").Value is YMap r ? r.Entries.Count : 0;
+        var stream = new MemoryStream(4096 + resources * 768);
+        using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
         {
             var emitter = new Emitter(writer, 2, int.MaxValue, false);
             emitter.Emit(new StreamStart());
@@ -136,7 +148,7 @@ public static class ProgramEmitter
             emitter.Emit(new DocumentEnd(true));
             emitter.Emit(new StreamEnd());
         }
-        return sb.ToString();
+        return stream.ToArray();
     }
 
     private static void WriteNode(IEmitter emitter, YNode node)

@@ -1,3 +1,4 @@
+using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -20,13 +21,60 @@ public static class RoundTrip
         return node;
     }
 
-    public static void Verify(string text, YNode expected)
+    /// <summary>Streams the parser's events against the expected tree (no second tree is built).</summary>
+    public static void Verify(string text, YNode expected) => Verify(new StringReader(text), expected);
+
+    public static void Verify(byte[] utf8, YNode expected) =>
+        Verify(new StreamReader(new MemoryStream(utf8, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true)), expected);
+
+    private static void Verify(TextReader reader, YNode expected)
     {
-        YNode actual;
-        try { actual = Parse(text); }
+        try
+        {
+            var parser = new Parser(reader);
+            parser.Consume<StreamStart>();
+            parser.Consume<DocumentStart>();
+            var diff = Compare(parser, expected, "");
+            if (diff is not null) throw new SynthesisException($"emitted program does not read back as intended at {diff}");
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _)) throw new SynthesisException("emitted program has more than one YAML document");
+        }
         catch (YamlException e) { throw new SynthesisException($"emitted program does not parse as YAML: {e.Message}"); }
-        var diff = FirstDifference(expected, actual, "");
-        if (diff is not null) throw new SynthesisException($"emitted program does not read back as intended at {diff}");
+    }
+
+    private static string? Compare(IParser parser, YNode expected, string path)
+    {
+        switch (expected)
+        {
+            case YScalar e:
+                if (!parser.TryConsume<Scalar>(out var s)) return $"{path}: expected a scalar";
+                if (!s.Anchor.IsEmpty) return $"{path}: an anchor";
+                if (s.Value != e.Text) return $"{path}: expected text {Show(e.Text)} but read {Show(s.Value)}";
+                var kind = s.Style == ScalarStyle.Plain ? YamlScalars.ResolvePlain(s.Value) : ScalarKind.String;
+                return kind == e.Kind ? null : $"{path}: expected a {e.Kind} but read a {kind} ({Show(s.Value)})";
+            case YMap m:
+                if (!parser.TryConsume<MappingStart>(out var ms)) return $"{path}: expected a mapping";
+                if (!ms.Anchor.IsEmpty) return $"{path}: an anchor";
+                foreach (var (key, value) in m.Entries)
+                {
+                    if (!parser.TryConsume<Scalar>(out var k)) return $"{path}: expected key {Show(key)}";
+                    if (k.Value != key) return $"{path}: expected key {Show(key)} but read {Show(k.Value)}";
+                    var d = Compare(parser, value, path.Length == 0 ? key : path + "." + key);
+                    if (d is not null) return d;
+                }
+                return parser.TryConsume<MappingEnd>(out _) ? null : $"{path}: more keys than intended";
+            case YSeq q:
+                if (!parser.TryConsume<SequenceStart>(out var ss)) return $"{path}: expected a sequence";
+                if (!ss.Anchor.IsEmpty) return $"{path}: an anchor";
+                for (var i = 0; i < q.Items.Count; i++)
+                {
+                    var d = Compare(parser, q.Items[i], $"{path}[{i}]");
+                    if (d is not null) return d;
+                }
+                return parser.TryConsume<SequenceEnd>(out _) ? null : $"{path}: more items than intended";
+            default:
+                return $"{path}: unknown node";
+        }
     }
 
     private static YNode Read(IParser parser)
@@ -57,36 +105,6 @@ public static class RoundTrip
         }
         if (parser.Accept<AnchorAlias>(out _)) throw new SynthesisException("emitted program contains a YAML alias");
         throw new SynthesisException("emitted program has an unexpected YAML event");
-    }
-
-    private static string? FirstDifference(YNode expected, YNode actual, string path)
-    {
-        switch (expected, actual)
-        {
-            case (YScalar e, YScalar a):
-                if (e.Text != a.Text) return $"{path}: expected text {Show(e.Text)} but read {Show(a.Text)}";
-                if (e.Kind != a.Kind) return $"{path}: expected a {e.Kind} but read a {a.Kind} ({Show(a.Text)})";
-                return null;
-            case (YMap e, YMap a):
-                if (e.Entries.Count != a.Entries.Count) return $"{path}: expected {e.Entries.Count} keys but read {a.Entries.Count}";
-                for (var i = 0; i < e.Entries.Count; i++)
-                {
-                    if (e.Entries[i].Key != a.Entries[i].Key) return $"{path}: expected key {Show(e.Entries[i].Key)} but read {Show(a.Entries[i].Key)}";
-                    var d = FirstDifference(e.Entries[i].Value, a.Entries[i].Value, path + "." + e.Entries[i].Key);
-                    if (d is not null) return d;
-                }
-                return null;
-            case (YSeq e, YSeq a):
-                if (e.Items.Count != a.Items.Count) return $"{path}: expected {e.Items.Count} items but read {a.Items.Count}";
-                for (var i = 0; i < e.Items.Count; i++)
-                {
-                    var d = FirstDifference(e.Items[i], a.Items[i], $"{path}[{i}]");
-                    if (d is not null) return d;
-                }
-                return null;
-            default:
-                return $"{path}: expected a {expected.GetType().Name} but read a {actual.GetType().Name}";
-        }
     }
 
     private static string Show(string s) => "\"" + (s.Length > 60 ? s[..57] + "..." : s).Replace("\n", "\\n") + "\"";

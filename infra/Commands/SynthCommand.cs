@@ -5,9 +5,9 @@ namespace Infra.Cli.Commands;
 /// <summary>The Pulumi YAML compiler: the program for the selected stack, or the discovery program.</summary>
 public static class SynthCommand
 {
-    public static string Run(Options o, Func<string, string?> env)
+    public static byte[] Run(Options o, Func<string, string?> env)
     {
         var selection = StackSelection.Resolve(o, env);
-        return selection is { } s ? Synthesizer.Synthesize(s.Settings, s.Definition) : Synthesizer.Discovery();
+        return selection is { } s ? Synthesizer.SynthesizeUtf8(s.Settings, s.Definition) : Synthesizer.DiscoveryUtf8();
     }
 }

@@ -23,16 +23,21 @@ public static class Synthesizer
     }
 
     public static string Synthesize(StackSettings settings, SystemDefinition? definition = null) =>
-        ProgramEmitter.Emit(Compose(settings, definition));
+        System.Text.Encoding.UTF8.GetString(SynthesizeUtf8(settings, definition));
+
+    public static byte[] SynthesizeUtf8(StackSettings settings, SystemDefinition? definition = null) =>
+        ProgramEmitter.EmitUtf8(Compose(settings, definition));
 
     /// <summary>
     /// The program printed when no stack is selected (the host's plugin discovery): every provider
     /// package the project can emit, at the versions real stacks pin, and nothing else.
     /// </summary>
-    public static string Discovery()
+    public static string Discovery() => System.Text.Encoding.UTF8.GetString(DiscoveryUtf8());
+
+    public static byte[] DiscoveryUtf8()
     {
         var program = new StackProgram(StackSettings.Project, "discovery");
         foreach (var package in ProviderVersions.Packages.Order(StringComparer.Ordinal)) program.DefaultProvider(package);
-        return ProgramEmitter.Emit(program);
+        return ProgramEmitter.EmitUtf8(program);
     }
 }

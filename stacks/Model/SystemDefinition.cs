@@ -24,7 +24,19 @@ public sealed class SystemDefinition
     public ProxyDef? Proxy { get; set; }
     public MonitoringDef? Monitoring { get; set; }
 
-    public ServiceDef? FindService(string name) => Services.FirstOrDefault(s => s.Name == name);
+    private (int Count, Dictionary<string, ServiceDef> ByName)? _index;
+
+    /// <summary>Service by name (first one wins on duplicates, which the validator reports); indexed, so large systems stay linear.</summary>
+    public ServiceDef? FindService(string name)
+    {
+        if (_index is not { } idx || idx.Count != Services.Count)
+        {
+            var byName = new Dictionary<string, ServiceDef>(Services.Count, StringComparer.Ordinal);
+            foreach (var s in Services) byName.TryAdd(s.Name, s);
+            _index = idx = (Services.Count, byName);
+        }
+        return idx.ByName.GetValueOrDefault(name);
+    }
 }
 
 public sealed record NetworkDef(string Name, bool Internal = false, string? Subnet = null);
