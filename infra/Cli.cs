@@ -17,6 +17,7 @@ public static class Cli
           synth     print the Pulumi YAML program of a stack on stdout (the Pulumi compiler)
           plan      offline stand-in for `pulumi preview`: the program as a tree, counts, ports, secrets, protection
           systems   list the systems this program can deploy
+          policies  list the policy rules, their rationale and enforcement per environment
           bench     measure compile time and memory (real stacks and generated systems)
 
         selecting a stack (synth, plan):
@@ -61,9 +62,10 @@ public static class Cli
                 "synth" => SynthCommand.Run(options, env),
                 "plan" => Encoding.UTF8.GetBytes(PlanCommand.Run(options, env)),
                 "systems" => Encoding.UTF8.GetBytes(SystemsCommand.Run(options)),
+                "policies" => Encoding.UTF8.GetBytes(PoliciesCommand.Run()),
                 "bench" => Encoding.UTF8.GetBytes(BenchCommand.Run(options, stderr)),
                 "hello" => "hello\n"u8.ToArray(),
-                _ => throw new InputException("command line", "command", args[0], "one of: synth, plan, systems, bench (see infra --help)"),
+                _ => throw new InputException("command line", "command", args[0], "one of: synth, plan, systems, policies, bench (see infra --help)"),
             };
             if (rawStdout is not null)
             {

@@ -11,8 +11,15 @@ public sealed record NginxUpstream(string Name, IReadOnlyList<string> Servers);
 /// </summary>
 public sealed record NginxRoute(string PathPrefix, string UpstreamName, string? HealthPath = null);
 
-/// <summary>TLS server block settings; plain HTTP then redirects to HTTPS when <paramref name="RedirectHttp"/>.</summary>
-public sealed record NginxTls(string CertificatePath, string CertificateKeyPath, int ListenPort = 443, bool RedirectHttp = true);
+/// <summary>
+/// TLS server block settings; plain HTTP then redirects to HTTPS when <paramref name="RedirectHttp"/>.
+/// <paramref name="PublicPort"/> is the port clients reach (a container listening on 8443 is usually published as 443);
+/// the redirect points there, not at the listen port.
+/// </summary>
+public sealed record NginxTls(string CertificatePath, string CertificateKeyPath, int ListenPort = 443, bool RedirectHttp = true, int? PublicPort = null)
+{
+    public int RedirectPort => PublicPort ?? ListenPort;
+}
 
 /// <summary>One reverse-proxy site: listen port, server name, upstreams, routes, optional TLS, body size limit.</summary>
 public sealed record NginxSite(
@@ -100,7 +107,7 @@ public static class NginxConfig
             {
                 t.Line();
                 t.Line("        location / {");
-                t.Line("            return 301 https://$host" + (tls.ListenPort == 443 ? "" : ":" + ConfigText.Num(tls.ListenPort)) + "$request_uri;");
+                t.Line("            return 301 https://$host" + (tls.RedirectPort == 443 ? "" : ":" + ConfigText.Num(tls.RedirectPort)) + "$request_uri;");
                 t.Line("        }");
             }
             else

@@ -8,7 +8,8 @@ public sealed record TraefikService(string Name, IReadOnlyList<string> Urls, str
 /// <summary>Routes requests whose path starts with <paramref name="PathPrefix"/> to a service (path unchanged).</summary>
 public sealed record TraefikRoute(string PathPrefix, string ServiceName);
 
-public sealed record TraefikTls(string CertFile, string KeyFile);
+/// <summary>Certificate files; <paramref name="PublicPort"/> is the HTTPS port clients reach, where HTTP redirects to (the entry point's own port if null).</summary>
+public sealed record TraefikTls(string CertFile, string KeyFile, int? PublicPort = null);
 
 public sealed record TraefikSpec(
     IReadOnlyList<TraefikService> Services,
@@ -58,7 +59,7 @@ public static class TraefikConfig
                 "    http:",
                 "      redirections:",
                 "        entryPoint:",
-                "          to: 'websecure'",
+                "          to: '" + (spec.Tls.PublicPort is { } pub ? ":" + ConfigText.Num(pub) : "websecure") + "'",
                 "          scheme: 'https'",
                 "  websecure:",
                 "    address: ':" + ConfigText.Num(spec.HttpsPort) + "'");

@@ -25,6 +25,12 @@ public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
         return list.Count == 0 ? this : Set(key, new ListValue(list));
     }
 
+    public Props Remove(string key)
+    {
+        _entries.RemoveAll(e => e.Key == key);
+        return this;
+    }
+
     public Value? Get(string key) => _entries.FirstOrDefault(e => e.Key == key).Value;
 
     /// <summary>Collection-initializer support: <c>new Props { ["name"] = "x" }</c>.</summary>

@@ -67,6 +67,9 @@ public sealed class DockerService : Construct
             }
             var container = AddResource(replica, "docker:index/container:Container", ContainerProps(args, i, replica, volume));
             container.Traits.Add(Traits.Workload);
+            // The docker provider does not mark these outputs secret; keep secrets encrypted in state and out of diffs.
+            foreach (var carrier in new[] { "envs", "uploads", "command" })
+                if (container.Properties.Get(carrier) is { IsSecret: true }) container.Options.AdditionalSecretOutputs.Add(carrier);
             container.DependsOn(args.WaitFor);
             _containers.Add(container);
         }

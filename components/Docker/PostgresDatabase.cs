@@ -74,7 +74,6 @@ public sealed class PostgresDatabase
         Password = password;
         ImageId = imageId;
         Container.Traits.Add(Traits.Database);
-        Container.Traits.Add(Traits.Stateful);
     }
 
     public PostgresArgs Args { get; }

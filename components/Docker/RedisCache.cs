@@ -50,7 +50,6 @@ public sealed class RedisCache
         }, indexed: false);
         Password = password;
         Container.Traits.Add(Traits.Cache);
-        Container.Traits.Add(Traits.Stateful);
     }
 
     public RedisArgs Args { get; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Infra.Components.Core;
+using Infra.Components.Policies;
 using Infra.Stacks.Composition;
 
 namespace Infra.Cli.Commands;
@@ -17,14 +18,15 @@ public static class PlanCommand
         var selection = StackSelection.Resolve(o, env)
             ?? throw new InputException("command line", "--stack", null, "plan needs a stack: --stack NAME, PULUMI_STACK, or --system NAME --env ENV");
         var sw = Stopwatch.StartNew();
-        var program = Synthesizer.Compose(selection.Settings, selection.Definition);
-        var text = ProgramEmitter.Emit(program);
+        var synthesis = Synthesizer.Run(selection.Settings, selection.Definition);
+        var text = ProgramEmitter.Emit(synthesis.Program);
         sw.Stop();
-        return Render(program, selection.Settings, text, sw.Elapsed);
+        return Render(synthesis, selection.Settings, text, sw.Elapsed);
     }
 
-    public static string Render(StackProgram program, StackSettings settings, string programText, TimeSpan elapsed)
+    public static string Render(Synthesizer.Synthesis synthesis, StackSettings settings, string programText, TimeSpan elapsed)
     {
+        var program = synthesis.Program;
         var sb = new StringBuilder();
         var resources = program.AllInOrder;
         sb.Append($"Plan for stack '{settings.Stack}': system {settings.System}, environment {settings.Environment.Name}, target {settings.Target}\n");
@@ -75,6 +77,12 @@ public static class PlanCommand
                 foreach (var u in ((ListValue)r.Properties.Get("uploads")!).Items.OfType<MapValue>())
                     sb.Append($"  {r.Name}: {((Str)u["file"]!).Text}{(u["content"] is Str c ? $" ({c.Text.Length} bytes)" : " (secret)")}\n");
         }
+
+        var advisory = synthesis.Policies.Advisory.ToList();
+        var waived = synthesis.Policies.Waived.ToList();
+        sb.Append($"\nPolicies: {PolicyCatalog.All.Count} rules checked, 0 blocking, {advisory.Count} advisory, {waived.Count} waived\n");
+        foreach (var f in advisory) sb.Append($"  warn   {f}\n");
+        foreach (var f in waived) sb.Append($"  waived {f.Rule.Id} {f.Violation.Resource.Name}: {f.WaivedBy!.Reason}\n");
 
         if (program.Notes.Count > 0)
         {

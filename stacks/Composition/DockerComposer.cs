@@ -66,6 +66,16 @@ public static class DockerComposer
             });
         }
 
+        // Outside dev, public traffic enters through the TLS-terminating proxy only: routed services publish no host port.
+        if (profile.RequireTls && def.Proxy is { } routed)
+            foreach (var svc in routed.Routes.Select(r => def.FindService(r.Service)!).Distinct())
+                for (var i = 0; i < svc.Ports.Count; i++)
+                    if (svc.Ports[i].HostPort is { } hp)
+                    {
+                        svc.Ports[i] = svc.Ports[i] with { HostPort = null };
+                        program.Notes.Add($"{svc.Name}: host port {hp} is not published in {profile.Name}; it is served through {routed.Name} over TLS");
+                    }
+
         var services = new Dictionary<string, DockerService>(StringComparer.Ordinal);
         foreach (var svc in InReferenceOrder(def))
             services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Networks), db, cache, services);
@@ -73,17 +83,18 @@ public static class DockerComposer
         if (def.Proxy is { } p)
         {
             var upstreams = p.Routes.Select(r => r.Service).Distinct().Select(s => def.FindService(s)!).ToList();
-            var tls = settings.Tls && p.HttpsHostPort is not null;
-            if (!settings.Tls && p.HttpsHostPort is { } https)
+            var tls = settings.Tls || profile.RequireTls;
+            var httpsPort = p.HttpsHostPort ?? 443;
+            if (!tls && p.HttpsHostPort is { } https)
                 program.Notes.Add($"{p.Name}: TLS is not configured for this stack, so host port {https} is not published (set platform:tls: true and the secrets tlsCertificate / tlsPrivateKey)");
-            var files = p.Kind == ProxyKind.Nginx ? NginxFiles(p, upstreams, services, tls) : TraefikFiles(p, upstreams, services, tls);
+            var files = p.Kind == ProxyKind.Nginx ? NginxFiles(p, upstreams, services, tls ? httpsPort : null) : TraefikFiles(p, upstreams, services, tls ? httpsPort : null);
             _ = new ReverseProxy(system, p.Name, new ReverseProxyArgs
             {
                 Kind = p.Kind,
                 Files = files,
                 SecretFiles = tls ? TlsFiles(program, p.Kind == ProxyKind.Nginx ? "/etc/nginx/tls" : "/etc/traefik/tls") : [],
                 HttpHostPort = p.HttpHostPort,
-                HttpsHostPort = tls ? p.HttpsHostPort : null,
+                HttpsHostPort = tls ? httpsPort : null,
                 Networks = Nets(p.Networks),
                 Upstreams = [.. upstreams.SelectMany(u => services[u.Name].Containers)],
                 Limits = profile.Scale(new ResourceLimits(0.5, 256)),
@@ -244,7 +255,7 @@ public static class DockerComposer
     private static string Upstream(ServiceDef svc, DockerService service) =>
         $"{service.Host}:{svc.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}";
 
-    private static IReadOnlyList<ConfigFile> NginxFiles(ProxyDef p, IReadOnlyList<ServiceDef> upstreams, Dictionary<string, DockerService> services, bool tls)
+    private static IReadOnlyList<ConfigFile> NginxFiles(ProxyDef p, IReadOnlyList<ServiceDef> upstreams, Dictionary<string, DockerService> services, int? httpsPublicPort)
     {
         var site = new NginxSite(
             ReverseProxy.HttpPortFor(ProxyKind.Nginx),
@@ -252,13 +263,13 @@ public static class DockerComposer
             [.. upstreams.Select(u => new NginxUpstream(u.Name.Replace('-', '_'), services[u.Name].ContainerNames.Select(n => $"{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList()))],
             [.. p.Routes.Select(r => new NginxRoute(r.PathPrefix, r.Service.Replace('-', '_'),
                 def(r.Service, upstreams)?.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null))],
-            tls ? new NginxTls("/etc/nginx/tls/tls.crt", "/etc/nginx/tls/tls.key", ReverseProxy.HttpsPort) : null);
+            httpsPublicPort is { } pub ? new NginxTls("/etc/nginx/tls/tls.crt", "/etc/nginx/tls/tls.key", ReverseProxy.HttpsPort, PublicPort: pub) : null);
         return [new ConfigFile("/etc/nginx/nginx.conf", NginxConfig.Render(site))];
 
         static ServiceDef? def(string name, IReadOnlyList<ServiceDef> list) => list.FirstOrDefault(s => s.Name == name);
     }
 
-    private static IReadOnlyList<ConfigFile> TraefikFiles(ProxyDef p, IReadOnlyList<ServiceDef> upstreams, Dictionary<string, DockerService> services, bool tls)
+    private static IReadOnlyList<ConfigFile> TraefikFiles(ProxyDef p, IReadOnlyList<ServiceDef> upstreams, Dictionary<string, DockerService> services, int? httpsPublicPort)
     {
         var spec = new TraefikSpec(
             [.. upstreams.Select(u => new TraefikService(u.Name, services[u.Name].ContainerNames.Select(n => $"http://{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList(),
@@ -266,7 +277,7 @@ public static class DockerComposer
             [.. p.Routes.Select(r => new TraefikRoute(r.PathPrefix, r.Service))],
             ReverseProxy.HttpPortFor(ProxyKind.Traefik),
             ReverseProxy.HttpsPort,
-            tls ? new TraefikTls("/etc/traefik/tls/tls.crt", "/etc/traefik/tls/tls.key") : null);
+            httpsPublicPort is { } pub ? new TraefikTls("/etc/traefik/tls/tls.crt", "/etc/traefik/tls/tls.key", pub) : null);
         return [.. TraefikConfig.Render(spec).Select(f => new ConfigFile("/etc/traefik/" + f.Path, f.Content))];
     }
 
@@ -301,8 +312,9 @@ public static class DockerComposer
             GrafanaFiles = [.. grafana.Select(f => new ConfigFile(f.Path.StartsWith("dashboards/", StringComparison.Ordinal) ? "/etc/grafana/" + f.Path : "/etc/grafana/" + f.Path, f.Content))],
             LokiFiles = [new ConfigFile("/etc/loki/config.yaml", LokiConfig.Render(new LokiSpec()))],
             Loki = true,
-            GrafanaHostPort = m.GrafanaHostPort,
-            PrometheusHostPort = m.PrometheusHostPort,
+            // Grafana and Prometheus speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
+            GrafanaHostPort = profile.RequireTls ? null : m.GrafanaHostPort,
+            PrometheusHostPort = profile.RequireTls ? null : m.PrometheusHostPort,
             Networks = nets,
             ProtectData = profile.ProtectData,
             Limits = profile.Scale(new ResourceLimits(1, 1024)),

@@ -1,4 +1,5 @@
 using Infra.Components.Core;
+using Infra.Components.Policies;
 using Infra.Stacks.Model;
 using Infra.Stacks.Systems;
 
@@ -7,8 +8,13 @@ namespace Infra.Stacks.Composition;
 /// <summary>The one entry point from settings to a Pulumi YAML program.</summary>
 public static class Synthesizer
 {
-    /// <summary>Composes the stack's system onto its target and pins a default provider per package used.</summary>
-    public static StackProgram Compose(StackSettings settings, SystemDefinition? definition = null)
+    /// <summary>A composed program and what the policies found in it (nothing mandatory: that throws).</summary>
+    public sealed record Synthesis(StackProgram Program, PolicyReport Policies);
+
+    /// <summary>Composes the stack's system onto its target, pins a default provider per package, and enforces the policies.</summary>
+    public static StackProgram Compose(StackSettings settings, SystemDefinition? definition = null) => Run(settings, definition).Program;
+
+    public static Synthesis Run(StackSettings settings, SystemDefinition? definition = null)
     {
         var def = definition ?? SystemCatalog.Find(settings.System)
             ?? throw new InputException(settings.File, "platform:system", settings.System, $"unknown system; one of: {string.Join(", ", SystemCatalog.Names)}");
@@ -19,7 +25,10 @@ public static class Synthesizer
         };
         foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
             program.DefaultProvider(package);
-        return program;
+        // Waivers name a component of the system; resources carry their path below the root, e.g. "pinai/registry".
+        var waivers = def.Waivers.Select(w => w with { Component = def.Name + "/" + w.Component }).ToList();
+        var report = PolicyEngine.Enforce(program, settings.Environment.Name, waivers);
+        return new Synthesis(program, report);
     }
 
     public static string Synthesize(StackSettings settings, SystemDefinition? definition = null) =>

@@ -49,6 +49,10 @@ public sealed class SystemBuilder(string name, string title, string source, stri
     public void AddMonitoring(int grafanaHostPort = 3003, params string[] networks) =>
         Definition.Monitoring = new MonitoringDef("monitoring") { GrafanaHostPort = grafanaHostPort, Networks = [.. networks] };
 
+    /// <summary>Waives one policy rule for one component (a service, the database, the proxy...), with the reason shown by plan.</summary>
+    public void Waive(string ruleId, string component, string reason) =>
+        Definition.Waivers.Add(new Infra.Components.Policies.Waiver(ruleId, component, reason));
+
     public SystemDefinition Build() => Definition;
 }
 

@@ -23,6 +23,8 @@ public sealed class SystemDefinition
     public CacheDef? Cache { get; set; }
     public ProxyDef? Proxy { get; set; }
     public MonitoringDef? Monitoring { get; set; }
+    /// <summary>Documented exceptions to policy rules, each for one component and with a reason.</summary>
+    public List<Infra.Components.Policies.Waiver> Waivers { get; } = [];
 
     private (int Count, Dictionary<string, ServiceDef> ByName)? _index;
 

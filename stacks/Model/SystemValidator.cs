@@ -118,6 +118,16 @@ public static class SystemValidator
             if (m.PrometheusHostPort is { } pp) claims.Add(new HostPortClaim(pp, $"monitoring '{m.Name}' (Prometheus)", file, "monitoring.prometheusPort"));
         }
         foreach (var c in claims) CheckPort(c.File, c.Key, c.Port);
+        for (var i = 0; i < def.Waivers.Count; i++)
+        {
+            var w = def.Waivers[i];
+            if (Infra.Components.Policies.PolicyCatalog.Find(w.RuleId) is null)
+                throw new InputException(file, $"waivers[{i}].rule", w.RuleId, "unknown policy rule; `infra policies` lists them");
+            if (!names.ContainsKey(w.Component))
+                throw new InputException(file, $"waivers[{i}].component", w.Component, $"not a component of this system; components: {string.Join(", ", names.Keys)}");
+            if (string.IsNullOrWhiteSpace(w.Reason) || w.Reason.Trim().Length < 15)
+                throw new InputException(file, $"waivers[{i}].reason", w.Reason, "a waiver needs a reason (at least 15 characters) saying why the rule does not apply");
+        }
         CheckHostPortClashes([.. claims, .. extraClaims ?? []]);
     }
 

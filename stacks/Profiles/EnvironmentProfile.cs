@@ -30,6 +30,9 @@ public sealed record EnvironmentProfile(
 
     public static IReadOnlyList<EnvironmentProfile> All { get; } = [Dev, Staging, Prod];
 
+    /// <summary>Environments with real users serve public traffic over TLS only, through the reverse proxy.</summary>
+    public bool RequireTls => ProtectData;
+
     public static EnvironmentProfile? Find(string name) => All.FirstOrDefault(p => p.Name == name);
 
     public static string Allowed => string.Join(", ", All.Select(p => p.Name));

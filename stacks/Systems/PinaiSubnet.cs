@@ -52,6 +52,10 @@ public static class PinaiSubnet
                 .OnNetworks(net);
             Configs(v);
         }
+        // Seed 000 publishes these ports to subnet peers and clients directly; there is no HTTP reverse proxy in
+        // this architecture (gRPC and Raft are peer protocols), so TLS is the binaries' job, not a proxy's.
+        foreach (var component in new[] { "registry", "matcher", "validator-1", "validator-2", "validator-3" })
+            s.Waive("EXP-006", component, "seed 000 exposes registry/matcher/validator ports to subnet peers directly; TLS is terminated by the PinAI binaries, not by a proxy");
         return s.Build();
     }
 

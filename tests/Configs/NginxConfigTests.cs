@@ -165,3 +165,22 @@ public class NginxConfigTests
         }
     }
 }
+
+public class ProxyRedirectTests
+{
+    [Fact]
+    public void Http_redirects_to_the_published_https_port_not_the_listen_port()
+    {
+        var published = Infra.Components.Configs.NginxConfig.Render(SampleSystem.Nginx(new Infra.Components.Configs.NginxTls("/c", "/k", 8443, PublicPort: 443)));
+        Assert.Contains("return 301 https://$host$request_uri;", published);
+        var direct = Infra.Components.Configs.NginxConfig.Render(SampleSystem.Nginx(new Infra.Components.Configs.NginxTls("/c", "/k", 8443)));
+        Assert.Contains("return 301 https://$host:8443$request_uri;", direct);
+    }
+
+    [Fact]
+    public void Traefik_redirects_to_the_published_https_port()
+    {
+        var spec = new Infra.Components.Configs.TraefikSpec([new("api", ["http://api:3000"])], [new("/", "api")], 8000, 8443, new Infra.Components.Configs.TraefikTls("/c", "/k", 443));
+        Assert.Contains("to: ':443'", Infra.Components.Configs.TraefikConfig.RenderStatic(spec));
+    }
+}
