@@ -10,7 +10,7 @@ public class SynthesisException(string message) : Exception(message);
 public sealed class InputException : SynthesisException
 {
     public InputException(string file, string key, string? value, string allowed)
-        : base($"{file}: {key}{(value is null ? "" : $" = {Quote(value)}")}: {allowed}")
+        : base($"{OneLine(file)}: {OneLine(key)}{(value is null ? "" : $" = {Quote(value)}")}: {OneLine(allowed)}")
     {
         File = file;
         Key = key;
@@ -19,9 +19,15 @@ public sealed class InputException : SynthesisException
     public string File { get; }
     public string Key { get; }
 
-    private static string Quote(string value)
+    private static string Quote(string value) => "'" + OneLine(value.Length > 80 ? value[..77] + "..." : value) + "'";
+
+    /// <summary>Control characters shown escaped, so the error stays one line whatever the input held.</summary>
+    private static string OneLine(string text)
     {
-        var shown = value.Length > 80 ? value[..77] + "..." : value;
-        return "'" + shown.Replace("\n", "\\n").Replace("\r", "\\r") + "'";
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+            sb.Append(c switch { '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ when char.IsControl(c) => $"\\u{(int)c:x4}", _ => c.ToString() });
+        return sb.ToString();
     }
 }
