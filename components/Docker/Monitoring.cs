@@ -24,38 +24,13 @@ public sealed class Monitoring : Construct
     public Monitoring(Construct parent, string name, MonitoringArgs args) : base(parent, name)
     {
         Args = args;
-        Prometheus = new DockerService(this, "prometheus", new DockerServiceArgs
-        {
-            Image = DockerImage.Pull(this, "prometheus-image", "prom/prometheus:v2.55.1").ImageId,
-            User = "65534:65534",
-            Command = ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", $"--storage.tsdb.retention.time={args.Retention}"],
-            Files = args.PrometheusFiles,
-            Ports = [new ServicePort("http", 9090, PortProtocol.Http, args.PrometheusHostPort)],
-            DataPath = "/prometheus",
-            ProtectData = args.ProtectData,
-            Networks = args.Networks,
-            Health = HealthCheck.Http("/-/ready", 9090),
-            Limits = args.Limits,
-            Labels = [("platform.role", "monitoring")],
-        }, indexed: false);
+        Prometheus = Member("prometheus", "prom/prometheus:v2.55.1", "65534:65534", 9090, "/prometheus", "/-/ready",
+            ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", $"--storage.tsdb.retention.time={args.Retention}"],
+            args.PrometheusFiles, args.PrometheusHostPort);
         var members = new List<DockerService> { Prometheus };
-
         if (args.Loki)
         {
-            Loki = new DockerService(this, "loki", new DockerServiceArgs
-            {
-                Image = DockerImage.Pull(this, "loki-image", "grafana/loki:3.3.2").ImageId,
-                User = "10001:10001",
-                Command = ["-config.file=/etc/loki/config.yaml"],
-                Files = args.LokiFiles,
-                Ports = [new ServicePort("http", 3100)],
-                DataPath = "/loki",
-                ProtectData = args.ProtectData,
-                Networks = args.Networks,
-                Health = HealthCheck.Http("/ready", 3100),
-                Limits = args.Limits,
-                Labels = [("platform.role", "monitoring")],
-            }, indexed: false);
+            Loki = Member("loki", "grafana/loki:3.3.2", "10001:10001", 3100, "/loki", "/ready", ["-config.file=/etc/loki/config.yaml"], args.LokiFiles, null);
             members.Add(Loki);
         }
 
@@ -88,6 +63,24 @@ public sealed class Monitoring : Construct
     }
 
     public override string Kind => "Monitoring";
+
+    /// <summary>A Prometheus-style member: its image, user, HTTP port with a readiness path, data volume and config files.</summary>
+    private DockerService Member(string name, string image, string user, int port, string dataPath, string readyPath,
+        IReadOnlyList<string> command, IReadOnlyList<ConfigFile> files, int? hostPort) =>
+        new(this, name, new DockerServiceArgs
+        {
+            Image = DockerImage.Pull(this, name + "-image", image).ImageId,
+            User = user,
+            Command = command,
+            Files = files,
+            Ports = [new ServicePort("http", port, PortProtocol.Http, hostPort)],
+            DataPath = dataPath,
+            ProtectData = Args.ProtectData,
+            Networks = Args.Networks,
+            Health = HealthCheck.Http(readyPath, port),
+            Limits = Args.Limits,
+            Labels = [("platform.role", "monitoring")],
+        }, indexed: false);
 
     /// <summary>Prometheus exporters for the data services (the Full monitoring level).</summary>
     public void AddExporters(PostgresDatabase? db, RedisCache? cache)

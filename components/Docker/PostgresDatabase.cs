@@ -3,20 +3,15 @@ using Infra.Components.Workloads;
 
 namespace Infra.Components.Docker;
 
-public sealed record PostgresArgs
+public sealed record PostgresArgs : DataServiceArgs
 {
+    public PostgresArgs() => Image = "postgres:15.10-alpine";
+
     public string Database { get; init; } = "app";
     public string User { get; init; } = "app";
-    public string Image { get; init; } = "postgres:15.10-alpine";
-    public SecretSource Password { get; init; } = SecretSource.Generated();
-    public IReadOnlyList<DockerNetwork> Networks { get; init; } = [];
-    public bool Protect { get; init; }
-    public ResourceLimits? Limits { get; init; }
     /// <summary>postgresql.conf and pg_hba.conf; when given, the server is started with them.</summary>
     public ConfigFile? PostgresqlConf { get; init; }
     public ConfigFile? HbaConf { get; init; }
-    /// <summary>Publish 5432 on the host (dev only; policies refuse it elsewhere).</summary>
-    public int? HostPort { get; init; }
 }
 
 /// <summary>PostgreSQL 15 with a data volume, a generated password and a <c>pg_isready</c> health check.</summary>

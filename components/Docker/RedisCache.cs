@@ -3,16 +3,12 @@ using Infra.Components.Workloads;
 
 namespace Infra.Components.Docker;
 
-public sealed record RedisArgs
+public sealed record RedisArgs : DataServiceArgs
 {
-    public string Image { get; init; } = "redis:7.4.1-alpine";
-    public SecretSource Password { get; init; } = SecretSource.Generated();
-    public IReadOnlyList<DockerNetwork> Networks { get; init; } = [];
-    public bool Protect { get; init; }
-    public ResourceLimits? Limits { get; init; }
+    public RedisArgs() => Image = "redis:7.4.1-alpine";
+
     /// <summary>redis.conf (append-only, maxmemory); the password is never in it.</summary>
     public ConfigFile? Conf { get; init; }
-    public int? HostPort { get; init; }
 }
 
 /// <summary>Redis 7 with append-only persistence on a data volume and a password from the environment.</summary>

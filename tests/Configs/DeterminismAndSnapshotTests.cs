@@ -1,3 +1,4 @@
+using Infra.Tests.Support;
 using Infra.Components.Configs;
 using Infra.Tests.Configs.Support;
 

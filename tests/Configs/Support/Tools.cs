@@ -128,29 +128,3 @@ internal static class Ports
     }
 }
 
-/// <summary>
-/// Compares generated text with <c>tests/Configs/snapshots/NAME</c>. On a difference (or a missing snapshot)
-/// writes <c>NAME.received.EXT</c> next to it and fails; approve by renaming it over the snapshot.
-/// </summary>
-internal static class Snapshot
-{
-    public static void Match(string name, string actual, [CallerFilePath] string callerFile = "")
-    {
-        // snapshots/ sits next to the calling test file (tests/Configs/)
-        var dir = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(callerFile)!, "snapshots");
-        var path = System.IO.Path.Combine(dir, name);
-        var ext = System.IO.Path.GetExtension(name);
-        var received = System.IO.Path.Combine(dir, System.IO.Path.GetFileNameWithoutExtension(name) + ".received" + ext);
-        var expected = File.Exists(path) ? File.ReadAllText(path) : null;
-        if (expected == actual)
-        {
-            if (File.Exists(received)) File.Delete(received);
-            return;
-        }
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(received, actual, new UTF8Encoding(false));
-        Assert.Fail(expected is null
-            ? $"No snapshot {path}; wrote {received}. Review and rename it to approve."
-            : $"Snapshot {path} differs; wrote {received}. Diff them and rename to approve if intended.");
-    }
-}
