@@ -41,8 +41,6 @@ public sealed class StackProgram : Construct
     public bool Contains(Resource resource) =>
         _byName.TryGetValue(resource.Name, out var r) && ReferenceEquals(r.Resource, resource);
 
-    public string PathOf(Resource resource) => _byName.TryGetValue(resource.Name, out var r) ? r.Path : resource.Name;
-
     /// <summary>Declares a config key (idempotent for identical declarations).</summary>
     public ConfigKey DeclareConfig(ConfigKey key)
     {

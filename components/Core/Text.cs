@@ -7,7 +7,6 @@ namespace Infra.Components.Core;
 public static class Text
 {
     public static bool IsLowerAlnum(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
-    public static bool IsAlnum(char c) => char.IsAsciiLetterOrDigit(c);
 
     /// <summary>All characters satisfy <paramref name="ok"/>.</summary>
     public static bool All(ReadOnlySpan<char> s, Func<char, bool> ok)

@@ -24,11 +24,6 @@ public abstract record Value
     /// <summary>Builds an interpolated string: <c>Value.Format($"redis://:{password}@{host}:6379")</c>.</summary>
     public static Value Format(FormatHandler handler) => handler.Build();
 
-    /// <summary>Marks a value secret in the engine (fn::secret).</summary>
-    public static Value MarkSecret(Value value) => new FnCall("secret", value);
-
-    public static Value ToJson(Value value) => new FnCall("toJSON", value);
-
     /// <summary>Every expression inside this value, depth first (used for graph edges and validation).</summary>
     public IEnumerable<Value> Walk()
     {

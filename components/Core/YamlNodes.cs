@@ -4,18 +4,9 @@ namespace Infra.Components.Core;
 /// <summary>The YAML document shape the emitter writes and the round-trip check reads back.</summary>
 public abstract record YNode;
 
-public sealed record YMap(IReadOnlyList<KeyValuePair<string, YNode>> Entries) : YNode
-{
-    public bool Equals(YMap? other) => other is not null && Entries.Count == other.Entries.Count &&
-        Entries.Zip(other.Entries).All(p => p.First.Key == p.Second.Key && p.First.Value.Equals(p.Second.Value));
-    public override int GetHashCode() => Entries.Count;
-}
+public sealed record YMap(IReadOnlyList<KeyValuePair<string, YNode>> Entries) : YNode;
 
-public sealed record YSeq(IReadOnlyList<YNode> Items) : YNode
-{
-    public bool Equals(YSeq? other) => other is not null && Items.SequenceEqual(other.Items);
-    public override int GetHashCode() => Items.Count;
-}
+public sealed record YSeq(IReadOnlyList<YNode> Items) : YNode;
 
 public enum ScalarKind { String, Number, Bool, Null }
 
