@@ -12,47 +12,30 @@ public sealed record RedisArgs : DataServiceArgs
 }
 
 /// <summary>Redis 7 with append-only persistence on a data volume and a password from the environment.</summary>
-public sealed class RedisCache
+public sealed class RedisCache : DataService
 {
     public const int Port = 6379;
 
     public RedisCache(Construct parent, string name, RedisArgs args)
+        : base(parent, name, args, "cache", Port, "/data", password => new DockerServiceArgs
+        {
+            Kind = "Cache (Redis)",
+            Image = "",
+            User = "999:1000",
+            Environment = [new("REDIS_PASSWORD", password), new("REDISCLI_AUTH", password)],
+            // The password reaches redis-server from the environment, never from a file or the program text.
+            Command = args.Conf is { } conf
+                ? Infra.Components.Configs.RedisConfig.StartCommand(conf.Path)
+                : ["sh", "-c", ": \"${REDIS_PASSWORD:?REDIS_PASSWORD must be set}\"; exec redis-server --appendonly yes --requirepass \"$REDIS_PASSWORD\""],
+            Health = HealthCheck.Exec("redis-cli ping | grep -q PONG"),
+            Files = args.Conf is null ? [] : [args.Conf],
+        })
     {
         Args = args;
-        Value password = "";
-        Service = new DockerService(parent, name, svc =>
-        {
-            var image = DockerImage.Pull(svc, "image", args.Image);
-            password = args.Password.Resolve(svc, "password", args.Protect);
-            return new DockerServiceArgs
-            {
-                Kind = "Cache (Redis)",
-                Image = image.ImageId,
-                User = "999:1000",
-                Environment = [new("REDIS_PASSWORD", password), new("REDISCLI_AUTH", password)],
-                // The password reaches redis-server from the environment, never from a file or the program text.
-                Command = args.Conf is { } conf
-                    ? Infra.Components.Configs.RedisConfig.StartCommand(conf.Path)
-                    : ["sh", "-c", ": \"${REDIS_PASSWORD:?REDIS_PASSWORD must be set}\"; exec redis-server --appendonly yes --requirepass \"$REDIS_PASSWORD\""],
-                Ports = [new ServicePort("redis", Port, PortProtocol.Tcp, args.HostPort)],
-                DataPath = "/data",
-                ProtectData = args.Protect,
-                Networks = args.Networks,
-                Health = HealthCheck.Exec("redis-cli ping | grep -q PONG"),
-                Limits = args.Limits,
-                Files = args.Conf is null ? [] : [args.Conf],
-                Labels = [("platform.role", "cache")],
-            };
-        }, indexed: false);
-        Password = password;
         Container.Traits.Add(Traits.Cache);
     }
 
     public RedisArgs Args { get; }
-    public DockerService Service { get; }
-    public Value Password { get; }
-    public string Host => Service.Host;
-    public Resource Container => Service.Containers[0];
 
     /// <summary><c>redis://:password@host:6379</c>; secret because the password is.</summary>
     public Value ConnectionUrl => Value.Format($"redis://:{Password}@{Host}:{Port}");
