@@ -32,11 +32,27 @@ public abstract class Construct
 
     private IEnumerable<string> Segments() => Parent is null ? [] : Parent.Segments().Append(Name);
 
-    /// <summary>Creates a resource named after this component's path plus <paramref name="localName"/> (none: the component's own name).</summary>
-    public Resource AddResource(string? localName, string type, Props properties)
+    /// <summary>
+    /// Creates a resource of a generated type, named after this component's path plus <paramref name="localName"/>
+    /// (none: the component's own name). The args' properties are emitted in the order they were set.
+    /// </summary>
+    public Resource<TOutputs> Add<TOutputs>(string? localName, ResourceArgs<TOutputs> args) where TOutputs : IOutputsOf<TOutputs>
     {
-        var segments = localName is null ? Segments() : Segments().Append(localName);
-        var resource = new Resource(this, Names.Logical(segments), type, properties);
+        var resource = new Resource<TOutputs>(this, LogicalName(localName), args.Token, args.ToProps());
+        return Register(resource, localName);
+    }
+
+    /// <summary>
+    /// Escape hatch: a resource of a type with no generated binding (a token outside the curated lists), from an
+    /// untyped property bag. The schema validator in the tests still checks it; prefer adding the type to the list.
+    /// </summary>
+    public Resource AddUntyped(string? localName, string type, Props properties) =>
+        Register(new UntypedResource(this, LogicalName(localName), type, properties), localName);
+
+    private string LogicalName(string? localName) => Names.Logical(localName is null ? Segments() : Segments().Append(localName));
+
+    private TResource Register<TResource>(TResource resource, string? localName) where TResource : Resource
+    {
         Program.Register(resource, Path + (localName is null ? "" : "/" + localName));
         _resources.Add(resource);
         return resource;

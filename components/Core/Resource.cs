@@ -2,11 +2,11 @@ namespace Infra.Components.Core;
 
 /// <summary>
 /// One Pulumi resource: canonical type token, logical name (the YAML key), inputs and options.
-/// Created only through <see cref="Construct.AddResource"/> so its name carries the component path.
+/// Created only through <see cref="Construct.AddUntyped"/> so its name carries the component path.
 /// </summary>
-public sealed class Resource
+public class Resource
 {
-    internal Resource(Construct owner, string name, string type, Props properties)
+    private protected Resource(Construct owner, string name, string type, Props properties)
     {
         Owner = owner;
         Name = name;
@@ -78,3 +78,6 @@ public static class Traits
     public const string Monitoring = "monitoring";
     public const string Backup = "backup";
 }
+
+/// <summary>A resource built through <see cref="Construct.AddUntyped"/>: no generated type, no typed outputs.</summary>
+internal sealed class UntypedResource(Construct owner, string name, string type, Props properties) : Resource(owner, name, type, properties);

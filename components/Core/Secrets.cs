@@ -21,7 +21,7 @@ public abstract record SecretSource
         switch (this)
         {
             case GeneratedSecret g:
-                var pw = owner.AddResource(name, "random:index/randomPassword:RandomPassword", new Props
+                var pw = owner.AddUntyped(name, "random:index/randomPassword:RandomPassword", new Props
                 {
                     ["length"] = g.Length,
                     ["special"] = false,

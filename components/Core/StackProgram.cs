@@ -70,7 +70,7 @@ public sealed class StackProgram : Construct
     {
         if (_providers.TryGetValue(package, out var p)) return p;
         var version = ProviderVersions.Of(package);
-        p = AddResource($"provider-{package}", "pulumi:providers:" + package, new Props());
+        p = AddUntyped($"provider-{package}", "pulumi:providers:" + package, new Props());
         p.Options.Version = version;
         _providers.Add(package, p);
         return p;

@@ -13,7 +13,7 @@ public sealed class DockerImage : Construct
         Reference = reference;
         if (buildContext is null)
         {
-            Resource = AddResource(null, "docker:index/remoteImage:RemoteImage", new Props
+            Resource = AddUntyped(null, "docker:index/remoteImage:RemoteImage", new Props
             {
                 ["name"] = reference,
                 ["keepLocally"] = true,
@@ -22,7 +22,7 @@ public sealed class DockerImage : Construct
         }
         else
         {
-            Resource = AddResource(null, "docker:index/image:Image", new Props
+            Resource = AddUntyped(null, "docker:index/image:Image", new Props
             {
                 ["imageName"] = reference,
                 ["skipPush"] = true,

@@ -9,7 +9,7 @@ public sealed class DockerNetwork : Construct
     {
         Internal = @internal;
         Subnet = subnet;
-        Resource = AddResource("network", "docker:index/network:Network", new Props()
+        Resource = AddUntyped("network", "docker:index/network:Network", new Props()
             .Set("name", Names.Logical([parent.Path.Replace('/', '-'), name]))
             .Set("driver", "bridge")
             .Set("internal", @internal ? true : null)

@@ -65,7 +65,7 @@ public sealed class DockerService : Construct
                 volume = new DockerVolume(this, replica is null ? "data" : $"data-{replica}", args.ProtectData);
                 _volumes.Add(volume);
             }
-            var container = AddResource(replica, "docker:index/container:Container", ContainerProps(args, i, replica, volume));
+            var container = AddUntyped(replica, "docker:index/container:Container", ContainerProps(args, i, replica, volume));
             container.Traits.Add(Traits.Workload);
             // The docker provider does not mark these outputs secret; keep secrets encrypted in state and out of diffs.
             foreach (var carrier in new[] { "envs", "uploads", "command" })

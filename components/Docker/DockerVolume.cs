@@ -10,7 +10,7 @@ public sealed class DockerVolume : Construct
 {
     public DockerVolume(Construct parent, string name, bool protect) : base(parent, name)
     {
-        Resource = AddResource(null, "docker:index/volume:Volume", new Props()
+        Resource = AddUntyped(null, "docker:index/volume:Volume", new Props()
             .Set("name", Names.Logical([parent.Path.Replace('/', '-'), name]))
             .Set("driver", "local")
             .SetList("labels", DockerLabels.Of(Program, ("platform.volume", name))));

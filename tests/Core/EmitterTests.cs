@@ -8,7 +8,7 @@ public class EmitterTests
     {
         var p = new StackProgram("platform", "test");
         var g = new ComponentGroup(p, "sys");
-        var r = g.AddResource("thing", "docker:index/network:Network", props);
+        var r = g.AddUntyped("thing", "docker:index/network:Network", props);
         return (p, r);
     }
 
@@ -61,8 +61,8 @@ public class EmitterTests
     {
         var p = new StackProgram("platform", "test");
         var g = new ComponentGroup(p, "sys");
-        var net = g.AddResource("net", "docker:index/network:Network", new Props { ["name"] = "n" });
-        var c = g.AddResource("c", "docker:index/container:Container", new Props
+        var net = g.AddUntyped("net", "docker:index/network:Network", new Props { ["name"] = "n" });
+        var c = g.AddUntyped("c", "docker:index/container:Container", new Props
         {
             ["image"] = "busybox:1.36.1",
             ["memory"] = 256,
@@ -83,8 +83,8 @@ public class EmitterTests
     {
         var p = new StackProgram("platform", "test");
         var g = new ComponentGroup(p, "sys");
-        var later = g.AddResource("a", "docker:index/container:Container", new Props { ["image"] = "x" });
-        var first = g.AddResource("b", "docker:index/network:Network", new Props());
+        var later = g.AddUntyped("a", "docker:index/container:Container", new Props { ["image"] = "x" });
+        var first = g.AddUntyped("b", "docker:index/network:Network", new Props());
         later.Properties.Set("networkMode", first.Out<string>("name"));
         var yaml = ProgramEmitter.Emit(p);
         Assert.True(yaml.IndexOf("sys-b:", StringComparison.Ordinal) < yaml.IndexOf("sys-a:", StringComparison.Ordinal));
@@ -95,8 +95,8 @@ public class EmitterTests
     {
         var p = new StackProgram("platform", "test");
         var g = new ComponentGroup(p, "sys");
-        var a = g.AddResource("a", "docker:index/container:Container", new Props { ["image"] = "x" });
-        var b = g.AddResource("b", "docker:index/container:Container", new Props { ["image"] = "x" });
+        var a = g.AddUntyped("a", "docker:index/container:Container", new Props { ["image"] = "x" });
+        var b = g.AddUntyped("b", "docker:index/container:Container", new Props { ["image"] = "x" });
         a.DependsOn([b]);
         b.DependsOn([a]);
         var e = Assert.Throws<SynthesisException>(() => ProgramEmitter.Emit(p));
@@ -109,7 +109,7 @@ public class EmitterTests
     public void A_dangling_reference_is_a_synthesis_error_naming_both_ends()
     {
         var other = new StackProgram("platform", "other");
-        var stray = new ComponentGroup(other, "x").AddResource("net", "docker:index/network:Network", new Props());
+        var stray = new ComponentGroup(other, "x").AddUntyped("net", "docker:index/network:Network", new Props());
         var (p, r) = One(new Props { ["name"] = stray.Out<string>("name") });
         var e = Assert.Throws<SynthesisException>(() => ProgramEmitter.Emit(p));
         Assert.Contains($"'{r.Name}'", e.Message);
@@ -130,7 +130,7 @@ public class EmitterTests
         var p = new StackProgram("platform", "test");
         var g = new ComponentGroup(p, "sys");
         var secret = SecretSource.Config("jwtSecret").Resolve(g, "jwt", protect: false);
-        g.AddResource("c", "docker:index/container:Container", new Props { ["image"] = "x", ["envs"] = Value.List(Value.Format($"JWT={secret}")) });
+        g.AddUntyped("c", "docker:index/container:Container", new Props { ["image"] = "x", ["envs"] = Value.List(Value.Format($"JWT={secret}")) });
         var yaml = ProgramEmitter.Emit(p);
         Assert.Contains("jwtSecret:\n    type: string\n    secret: true", yaml);
         Assert.Contains("\"JWT=${jwtSecret}\"", yaml);

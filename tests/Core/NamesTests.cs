@@ -28,8 +28,8 @@ public class NamesTests
     {
         var p = new StackProgram("platform", "t");
         var g = new ComponentGroup(p, "sys");
-        g.AddResource("a_b", "docker:index/network:Network", new Props());
-        var e = Assert.Throws<SynthesisException>(() => g.AddResource("a-b", "docker:index/network:Network", new Props()));
+        g.AddUntyped("a_b", "docker:index/network:Network", new Props());
+        var e = Assert.Throws<SynthesisException>(() => g.AddUntyped("a-b", "docker:index/network:Network", new Props()));
         Assert.Contains("sys/a_b", e.Message);
         Assert.Contains("sys/a-b", e.Message);
     }

@@ -10,7 +10,7 @@ public class PolicyRuleTests
 {
     private sealed record Case(string Env, Action<ComponentGroup> Bad, Action<ComponentGroup> Good);
 
-    private static Resource Add(ComponentGroup g, string name, string type, Props props) => g.AddResource(name, type, props);
+    private static Resource Add(ComponentGroup g, string name, string type, Props props) => g.AddUntyped(name, type, props);
 
     /// <summary>A container that passes every container rule; scenarios change one thing.</summary>
     private static Props GoodContainer(Action<Props>? tweak = null)
