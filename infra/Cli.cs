@@ -21,7 +21,8 @@ public static class Cli
           bench     measure compile time and memory (real stacks and generated systems)
 
         selecting a stack (synth, plan):
-          --stack NAME         read Pulumi.NAME.yaml (default: $PULUMI_STACK)
+          --stack NAME         read Pulumi.NAME.yaml (default: $PULUMI_STACK; under Pulumi, $PULUMI_CONFIG
+                               is the stack's config and the file is not read)
           --system NAME --env ENV [--target docker] [--image SVC=REF]... [--replicas SVC=N]... [--port SVC=PORT]...
                                synthesize without a stack file
           --root DIR           folder holding Pulumi.yaml (default: $PULUMI_ROOT_DIRECTORY, else the current folder)
