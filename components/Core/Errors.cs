@@ -20,7 +20,7 @@ public sealed class ConfigException(string message) : ArgumentException(message)
 public sealed class InputException : SynthesisException
 {
     public InputException(string file, string key, string? value, string allowed)
-        : base($"{ErrorText.Escape(file)}: {ErrorText.Escape(key)}{(value is null ? "" : $" = {Quote(value)}")}: {ErrorText.Escape(allowed)}")
+        : base($"{ErrorText.Escape(Shorten(file, 200))}: {ErrorText.Escape(Shorten(key, 200))}{(value is null ? "" : $" = {Quote(value)}")}: {ErrorText.Escape(Shorten(allowed, 1500))}")
     {
         File = file;
         Key = key;
@@ -29,7 +29,10 @@ public sealed class InputException : SynthesisException
     public string File { get; }
     public string Key { get; }
 
-    private static string Quote(string value) => "'" + ErrorText.Escape(value.Length > 80 ? value[..77] + "..." : value) + "'";
+    private static string Quote(string value) => "'" + ErrorText.Escape(Shorten(value, 80)) + "'";
+
+    /// <summary>Input quoted in an error is cut to a readable length (a hostile key or value may be a megabyte).</summary>
+    private static string Shorten(string text, int max) => text.Length > max ? text[..(max - 3)] + "..." : text;
 }
 
 /// <summary>

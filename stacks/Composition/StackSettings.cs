@@ -251,7 +251,12 @@ public sealed record StackSettings
     {
         if (node is not YamlMappingNode map) throw new InputException(file, key, (node as YamlScalarNode)?.Value, "must be " + allowed);
         foreach (var (k, v) in map.Children)
-            yield return ((k as YamlScalarNode)?.Value ?? throw new InputException(file, key, null, "keys must be service names"), v);
+        {
+            var name = (k as YamlScalarNode)?.Value ?? throw new InputException(file, key, null, "keys must be service names");
+            if (!Names.IsValid(name))
+                throw new InputException(file, $"{key}.{name}", null, $"not a service name: lowercase letters, digits and '-', starting with a letter, at most {Names.MaxLength} characters");
+            yield return (name, v);
+        }
     }
 
     private static ImageSetting Image(string file, string key, YamlNode node, string? root)

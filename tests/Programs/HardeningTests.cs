@@ -140,6 +140,18 @@ public sealed class HardeningTests : IDisposable
     }
 
     [Fact]
+    public void A_megabyte_key_gives_a_short_error()
+    {
+        // Explicit keys ("? key"): an implicit YAML key is limited to 1024 characters.
+        var r = WithStack("dev", Pliers($"  ? platform:{new string('k', 1_000_000)}\n  : x\n"));
+        AssertRejected(r, "Pulumi.dev.yaml", "unknown key");
+        Assert.True(r.Stderr.Length < 2000, $"{r.Stderr.Length} characters");
+        r = WithStack("dev", Pliers($"  platform:replicas:\n    ? {new string('s', 1_000_000)}\n    : 2\n"));
+        AssertRejected(r, "Pulumi.dev.yaml", "platform:replicas.sss", "not a service name");
+        Assert.True(r.Stderr.Length < 2000, $"{r.Stderr.Length} characters");
+    }
+
+    [Fact]
     public void Secrets_the_system_reads_and_other_namespaces_are_accepted() =>
         Assert.Equal(0, WithStack("dev", Pliers("  platform:openaiApiKey:\n    secure: v1:abc\n  platform:tlsCertificate:\n    secure: v1:abc\n  docker:host: unix:///var/run/docker.sock\n  other:whatever: 1\n")).Exit);
 
