@@ -25,7 +25,7 @@ public static class StackSelection
             var envName = o.Get("env") ?? throw new InputException("command line", "--env", null, "--system needs --env (dev, staging or prod)");
             var images = o.Pairs("image").ToDictionary(p => p.Key, p => new ImageSetting(p.Value));
             var replicas = o.Pairs("replicas").ToDictionary(p => p.Key, p => ParseInt("--replicas", p.Key, p.Value, Limits.MinReplicas, Limits.MaxReplicas, $"replicas must be at least {Limits.MinReplicas} and at most {Limits.MaxReplicas}"));
-            var ports = o.Pairs("port").ToDictionary(p => p.Key, p => ParseInt("--port", p.Key, p.Value, 1, 65535, Limits.HostPortRule));
+            var ports = o.Pairs("port").ToDictionary(p => p.Key, p => ParseInt("--port", p.Key, p.Value, 1, 65535, Limits.HostPortRule, Limits.HostPortProblem));
             var tls = o.Get("tls") switch { null or "false" => false, "true" => true, var t => throw new InputException("command line", "--tls", t, "true or false") };
             var stack = o.Get("stack") ?? $"{system}-{envName}";
             return (StackSettings.Create(stack, system, envName, o.Get("target") ?? "docker", images, replicas, ports, tls, "command line"), null);
@@ -61,9 +61,11 @@ public static class StackSelection
         return segments[^1];
     }
 
-    private static int ParseInt(string flag, string key, string value, int min, int max, string rule) =>
-        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            && (flag != "--port" || Limits.HostPortProblem(n) is null)
-            ? n
-            : throw new InputException("command line", $"{flag} {key}", value, flag == "--port" ? Limits.HostPortProblem(n) ?? rule : rule);
+    private static int ParseInt(string flag, string key, string value, int min, int max, string rule, Func<int, string?>? problem = null)
+    {
+        if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            throw new InputException("command line", $"{flag} {key}", value, rule);
+        if (problem?.Invoke(n) is { } why) throw new InputException("command line", $"{flag} {key}", value, why);
+        return n;
+    }
 }
