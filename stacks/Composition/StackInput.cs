@@ -92,6 +92,11 @@ public static class StackInput
                 "malformed " + (key == "(document)" ? "YAML" : "YAML/JSON") + ": " + YamlProblem(e));
         }
         catch (DepthException e) { throw e.Error; }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // The parser giving up in a way it does not describe: still the file, the key and our own words.
+            throw new InputException(file, key == "(document)" ? "(document)" : key, null, "malformed YAML: the parser could not read it");
+        }
         return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
     }
 

@@ -120,6 +120,10 @@ public sealed record StackSettings
         {
             throw new InputException(file, $"(line {(e.LineNumber ?? 0) + 1})", null, "not a JSON object of config keys to string values, or nested too deeply");
         }
+        catch (ArgumentException)
+        {
+            throw new InputException(file, "(text)", null, "not valid Unicode text");
+        }
         return FromConfig(entries, file, stack, root, fromEngine: true);
     }
 

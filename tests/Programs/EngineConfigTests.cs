@@ -115,6 +115,14 @@ public sealed class EngineConfigTests : IDisposable
         HardeningTests.AssertRejected(Synth.CliEnv(_root, new Dictionary<string, string> { ["PULUMI_STACK"] = "dev", ["PULUMI_CONFIG"] = json }, "synth"), "PULUMI_CONFIG", why);
 
     [Fact]
+    public void A_PULUMI_CONFIG_with_a_lone_surrogate_is_refused_in_our_words()
+    {
+        var r = Synth.CliEnv(_root, new Dictionary<string, string> { ["PULUMI_STACK"] = "dev", ["PULUMI_CONFIG"] = "{\"platform:system\":\"pli\uD800ers\"}" }, "synth");
+        Assert.Equal(2, r.Exit);
+        HardeningTests.AssertRejected(r, "PULUMI_CONFIG");
+    }
+
+    [Fact]
     public void A_PULUMI_CONFIG_over_one_mebibyte_is_refused() =>
         HardeningTests.AssertRejected(Host("dev", Dev(("aws:padding", new string('x', Limits.MaxConfigBytes)))), "PULUMI_CONFIG", "larger than 1 MiB");
 
