@@ -91,6 +91,13 @@ public sealed class HardeningTests : IDisposable
     }
 
     [Fact]
+    public void A_stack_file_that_is_not_UTF8_is_refused()
+    {
+        File.WriteAllBytes(Path.Combine(_root, "Pulumi.dev.yaml"), [0xFF, 0xFE, (byte)'c', 0x00, 0xC3]);
+        AssertRejected(Synth.CliIn(_root, "synth", "--stack", "dev"), "Pulumi.dev.yaml", "not UTF-8");
+    }
+
+    [Fact]
     public void A_directory_as_the_stack_file_is_refused()
     {
         Directory.CreateDirectory(Path.Combine(_root, "Pulumi.dev.yaml"));
