@@ -21,7 +21,8 @@ public static class Cli
           bench     measure compile time and memory (real stacks and generated systems)
 
         selecting a stack (synth, plan):
-          --stack NAME         read Pulumi.NAME.yaml (default: $PULUMI_STACK)
+          --stack NAME         read Pulumi.NAME.yaml (default: $PULUMI_STACK; under Pulumi, $PULUMI_CONFIG
+                               is the stack's config and the file is not read)
           --system NAME --env ENV [--target docker] [--image SVC=REF]... [--replicas SVC=N]... [--port SVC=PORT]...
                                synthesize without a stack file
           --root DIR           folder holding Pulumi.yaml (default: $PULUMI_ROOT_DIRECTORY, else the current folder)
@@ -45,15 +46,20 @@ public static class Cli
             var rest = args.Skip(1).ToArray();
             if (args[0] == "synth" && rest.Length >= 2 && rest[0] == "--cache")
             {
-                cache = new ProgramCache(rest[1]);
+                var directory = rest[1];
                 rest = rest[2..];
-                cacheKey = ProgramCache.Key(rest, env);
-                if (cache.TryGet(cacheKey) is { } hit)
+                // Not under PULUMI_CONFIG: the cache key covers the stack file, not the engine's config.
+                if (env("PULUMI_CONFIG") is null)
                 {
-                    stdout.Write(hit);
-                    stdout.Flush();
-                    ReportPeakMemory(env, stderr);
-                    return 0;
+                    cache = new ProgramCache(directory);
+                    cacheKey = ProgramCache.Key(rest, env);
+                    if (cache.TryGet(cacheKey) is { } hit)
+                    {
+                        stdout.Write(hit);
+                        stdout.Flush();
+                        ReportPeakMemory(env, stderr);
+                        return 0;
+                    }
                 }
             }
             var options = Options.Parse(rest);
@@ -82,22 +88,32 @@ public static class Cli
             ReportPeakMemory(env, stderr);
             return 0;
         }
-        catch (InputException e)
+        catch (Exception e)
         {
-            stderr.WriteLine("error: " + e.Message);
-            return 2;
+            return Fail(stderr, e);
         }
-        catch (SynthesisException e)
+    }
+
+    /// <summary>
+    /// The one place an error is printed: "error: " and our own text, made terminal-safe by <see cref="ErrorText"/>.
+    /// Bad input exits 2, everything else 1. Framework exception messages are never printed: in the trimmed
+    /// build they are bare resource keys, and they may quote input verbatim.
+    /// </summary>
+    public static int Fail(TextWriter stderr, Exception e)
+    {
+        var (code, message) = e switch
         {
-            stderr.WriteLine("error: " + e.Message);
-            return 1;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException or UnauthorizedAccessException)
-        {
-            // A generator refusing its input, or a file that cannot be read: still one line, still nothing on stdout.
-            stderr.WriteLine($"error: {e.Message}");
-            return 1;
-        }
+            InputException => (2, e.Message),
+            SynthesisException => (1, e.Message),      // policy failures: a header and one violation per line
+            ConfigException => (1, e.Message),         // a config generator refusing its input, in our words
+            UnauthorizedAccessException => (1, "permission denied while reading or writing a file"),
+            IOException => (1, "a file could not be read or written (I/O error)"),
+            OverflowException or FormatException => (1, "internal error: a number could not be read or written; please report this with the command you ran"),
+            _ => (1, "internal error (" + e.GetType().Name + "); please report this with the command you ran"),
+        };
+        stderr.WriteLine("error: " + ErrorText.Escape(message, keepNewlines: e is SynthesisException and not InputException));
+        stderr.Flush();
+        return code;
     }
 
     /// <summary>With INFRA_REPORT_PEAK=1, the process's peak resident memory goes to stderr (read by bench).</summary>

@@ -25,6 +25,7 @@ public sealed class Options
             if (eq > 0) value = a[(eq + 1)..];
             else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
             else throw new InputException("command line", "--" + name, null, "needs a value");
+            if (value.Length == 0) throw new InputException("command line", "--" + name, null, "needs a value; it is empty");
             if (!o._values.TryGetValue(name, out var list)) o._values[name] = list = [];
             if (list.Count > 0 && !Repeatable.Contains(name))
                 throw new InputException("command line", "--" + name, value, "given twice; it takes one value");

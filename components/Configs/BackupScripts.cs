@@ -1,3 +1,5 @@
+using Infra.Components.Core;
+
 namespace Infra.Components.Configs;
 
 /// <summary>
@@ -206,11 +208,11 @@ public static class BackupScripts
     {
         ArgumentNullException.ThrowIfNull(spec);
         static bool Safe(string s) => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
-        if (!Safe(spec.SystemName)) throw new ArgumentException($"System name '{spec.SystemName}' may only contain letters, digits, '_', '-' and '.'.");
-        if (!Safe(spec.Database)) throw new ArgumentException($"Database '{spec.Database}' may only contain letters, digits, '_', '-' and '.'.");
+        if (!Safe(spec.SystemName)) throw new ConfigException($"System name '{spec.SystemName}' may only contain letters, digits, '_', '-' and '.'.");
+        if (!Safe(spec.Database)) throw new ConfigException($"Database '{spec.Database}' may only contain letters, digits, '_', '-' and '.'.");
         if (!spec.BackupDir.StartsWith('/') || !spec.BackupDir.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '/'))
-            throw new ArgumentException($"Backup dir '{spec.BackupDir}' must be an absolute path of letters, digits, '_', '-', '.' and '/'.");
-        if (spec.HourlyRetentionHours < 1 || spec.DailyRetentionDays < 1) throw new ArgumentException("Retention must be at least 1.");
-        if (spec.CompressionLevel is < 0 or > 9) throw new ArgumentException("CompressionLevel must be 0..9.");
+            throw new ConfigException($"Backup dir '{spec.BackupDir}' must be an absolute path of letters, digits, '_', '-', '.' and '/'.");
+        if (spec.HourlyRetentionHours < 1 || spec.DailyRetentionDays < 1) throw new ConfigException("Retention must be at least 1.");
+        if (spec.CompressionLevel is < 0 or > 9) throw new ConfigException("CompressionLevel must be 0..9.");
     }
 }

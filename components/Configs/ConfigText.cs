@@ -1,3 +1,4 @@
+using Infra.Components.Core;
 using System.Globalization;
 using System.Text;
 
@@ -47,11 +48,11 @@ internal sealed class ConfigText
     public static string Token(string value, string what)
     {
         if (string.IsNullOrEmpty(value))
-            throw new ArgumentException($"{what} must not be empty.");
+            throw new ConfigException($"{what} must not be empty.");
         foreach (var c in value)
         {
             if (char.IsWhiteSpace(c) || char.IsControl(c) || c is ';' or '{' or '}' or '"' or '\'' or '#' or '$' or '\\' or '`')
-                throw new ArgumentException($"{what} '{value}' contains a character that is not allowed here ('{c}').");
+                throw new ConfigException($"{what} '{value}' contains a character that is not allowed here ('{c}').");
         }
         return value;
     }
@@ -62,7 +63,7 @@ internal sealed class ConfigText
         foreach (var c in value)
         {
             if (char.IsControl(c))
-                throw new ArgumentException($"{what} must not contain control characters or line breaks: '{value.Replace("\n", "\\n", StringComparison.Ordinal)}'.");
+                throw new ConfigException($"{what} must not contain control characters or line breaks: '{value.Replace("\n", "\\n", StringComparison.Ordinal)}'.");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Infra.Components.Core;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -37,9 +38,9 @@ public static class GrafanaProvisioning
     {
         ArgumentNullException.ThrowIfNull(spec);
         ConfigText.Token(spec.SystemName, "system name");
-        if (!Uri.TryCreate(spec.PrometheusUrl, UriKind.Absolute, out _)) throw new ArgumentException($"Invalid Prometheus URL '{spec.PrometheusUrl}'.");
-        if (!Uri.TryCreate(spec.LokiUrl, UriKind.Absolute, out _)) throw new ArgumentException($"Invalid Loki URL '{spec.LokiUrl}'.");
-        if (spec.ServiceJobs.Count == 0) throw new ArgumentException("At least one service job is needed for the dashboard.");
+        if (!Uri.TryCreate(spec.PrometheusUrl, UriKind.Absolute, out _)) throw new ConfigException($"Invalid Prometheus URL '{spec.PrometheusUrl}'.");
+        if (!Uri.TryCreate(spec.LokiUrl, UriKind.Absolute, out _)) throw new ConfigException($"Invalid Loki URL '{spec.LokiUrl}'.");
+        if (spec.ServiceJobs.Count == 0) throw new ConfigException("At least one service job is needed for the dashboard.");
         foreach (var j in spec.ServiceJobs) ConfigText.Token(j, "service job");
 
         return

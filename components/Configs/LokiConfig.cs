@@ -1,3 +1,5 @@
+using Infra.Components.Core;
+
 namespace Infra.Components.Configs;
 
 /// <summary>Single-binary Loki with filesystem storage; retention from seed 004 (30 days for application logs).</summary>
@@ -8,8 +10,8 @@ public static class LokiConfig
     public static string Render(LokiSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.RetentionDays < 1) throw new ArgumentException("RetentionDays must be at least 1.");
-        if (spec.HttpPort is < 1 or > 65535) throw new ArgumentException($"Invalid port {spec.HttpPort}.");
+        if (spec.RetentionDays < 1) throw new ConfigException("RetentionDays must be at least 1.");
+        if (spec.HttpPort is < 1 or > 65535) throw new ConfigException($"Invalid port {spec.HttpPort}.");
         ConfigText.Token(spec.StoragePath, "storage path");
         var root = spec.StoragePath.TrimEnd('/');
 

@@ -1,3 +1,5 @@
+using Infra.Components.Core;
+
 namespace Infra.Components.Configs;
 
 /// <summary>An upstream (one service) and its replicas as <c>host:port</c>; balanced with <c>least_conn</c>.</summary>
@@ -182,28 +184,28 @@ public static class NginxConfig
     {
         ArgumentNullException.ThrowIfNull(route);
         if (route.HealthPath is null)
-            throw new ArgumentException($"Route '{route.PathPrefix}' has no health path.");
+            throw new ConfigException($"Route '{route.PathPrefix}' has no health path.");
         return route.PathPrefix.TrimEnd('/') + route.HealthPath;
     }
 
     private static void Validate(NginxSite site)
     {
-        if (site.ListenPort is < 1 or > 65535) throw new ArgumentException($"Invalid listen port {site.ListenPort}.");
-        if (site.ClientMaxBodyMb < 1) throw new ArgumentException("ClientMaxBodyMb must be at least 1.");
+        if (site.ListenPort is < 1 or > 65535) throw new ConfigException($"Invalid listen port {site.ListenPort}.");
+        if (site.ClientMaxBodyMb < 1) throw new ConfigException("ClientMaxBodyMb must be at least 1.");
         ConfigText.Token(site.ServerName, "server name");
-        if (site.Upstreams.Count == 0) throw new ArgumentException("An nginx site needs at least one upstream.");
+        if (site.Upstreams.Count == 0) throw new ConfigException("An nginx site needs at least one upstream.");
 
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var u in site.Upstreams)
         {
             ConfigText.Token(u.Name, "upstream name");
-            if (!names.Add(u.Name)) throw new ArgumentException($"Duplicate upstream '{u.Name}'.");
-            if (u.Servers.Count == 0) throw new ArgumentException($"Upstream '{u.Name}' has no servers.");
+            if (!names.Add(u.Name)) throw new ConfigException($"Duplicate upstream '{u.Name}'.");
+            if (u.Servers.Count == 0) throw new ConfigException($"Upstream '{u.Name}' has no servers.");
             foreach (var s in u.Servers)
             {
                 ConfigText.Token(s, "upstream server");
                 if (!s.Contains(':', StringComparison.Ordinal))
-                    throw new ArgumentException($"Upstream server '{s}' must be host:port.");
+                    throw new ConfigException($"Upstream server '{s}' must be host:port.");
             }
         }
 
@@ -211,21 +213,21 @@ public static class NginxConfig
         foreach (var r in site.Routes)
         {
             ConfigText.Token(r.PathPrefix, "path prefix");
-            if (!r.PathPrefix.StartsWith('/')) throw new ArgumentException($"Path prefix '{r.PathPrefix}' must start with '/'.");
-            if (!prefixes.Add(r.PathPrefix)) throw new ArgumentException($"Duplicate route '{r.PathPrefix}'.");
-            if (!names.Contains(r.UpstreamName)) throw new ArgumentException($"Route '{r.PathPrefix}' refers to unknown upstream '{r.UpstreamName}'.");
+            if (!r.PathPrefix.StartsWith('/')) throw new ConfigException($"Path prefix '{r.PathPrefix}' must start with '/'.");
+            if (!prefixes.Add(r.PathPrefix)) throw new ConfigException($"Duplicate route '{r.PathPrefix}'.");
+            if (!names.Contains(r.UpstreamName)) throw new ConfigException($"Route '{r.PathPrefix}' refers to unknown upstream '{r.UpstreamName}'.");
             if (r.HealthPath is { } h)
             {
                 ConfigText.Token(h, "health path");
-                if (!h.StartsWith('/')) throw new ArgumentException($"Health path '{h}' must start with '/'.");
-                if (HealthLocation(r) == ProxyHealthPath) throw new ArgumentException($"Health path collides with {ProxyHealthPath}.");
+                if (!h.StartsWith('/')) throw new ConfigException($"Health path '{h}' must start with '/'.");
+                if (HealthLocation(r) == ProxyHealthPath) throw new ConfigException($"Health path collides with {ProxyHealthPath}.");
             }
         }
 
         if (site.Tls is { } tls)
         {
             if (tls.ListenPort is < 1 or > 65535 || tls.ListenPort == site.ListenPort)
-                throw new ArgumentException($"Invalid TLS listen port {tls.ListenPort}.");
+                throw new ConfigException($"Invalid TLS listen port {tls.ListenPort}.");
             ConfigText.Token(tls.CertificatePath, "certificate path");
             ConfigText.Token(tls.CertificateKeyPath, "certificate key path");
         }

@@ -1,3 +1,4 @@
+using Infra.Components.Core;
 using System.Net;
 
 namespace Infra.Components.Configs;
@@ -37,13 +38,13 @@ public static class PostgresConfig
     {
         ArgumentNullException.ThrowIfNull(tuning);
         listen ??= new PostgresListen();
-        if (tuning.MemoryMb < 128) throw new ArgumentException("MemoryMb must be at least 128.");
-        if (tuning.MaxConnections is < 5 or > 10000) throw new ArgumentException("MaxConnections out of range.");
-        if (listen.Port is < 1 or > 65535) throw new ArgumentException($"Invalid port {listen.Port}.");
+        if (tuning.MemoryMb < 128) throw new ConfigException("MemoryMb must be at least 128.");
+        if (tuning.MaxConnections is < 5 or > 10000) throw new ConfigException("MaxConnections out of range.");
+        if (listen.Port is < 1 or > 65535) throw new ConfigException($"Invalid port {listen.Port}.");
         ConfigText.Token(listen.ListenAddresses.Replace(",", "", StringComparison.Ordinal), "listen addresses");
         ConfigText.Token(listen.UnixSocketDirectory, "unix socket directory");
         ConfigText.Token(tuning.ArchiveDir, "archive directory");
-        if (!tuning.ArchiveDir.StartsWith('/')) throw new ArgumentException("ArchiveDir must be absolute.");
+        if (!tuning.ArchiveDir.StartsWith('/')) throw new ConfigException("ArchiveDir must be absolute.");
 
         var t = new ConfigText();
         t.Lines(
@@ -109,7 +110,7 @@ public static class PostgresConfig
         foreach (var c in clientCidrs)
         {
             if (!IPNetwork.TryParse(c, out var net))
-                throw new ArgumentException($"'{c}' is not a CIDR network (e.g. 172.20.0.0/16).");
+                throw new ConfigException($"'{c}' is not a CIDR network (e.g. 172.20.0.0/16).");
             cidrs.Add(net.ToString());
         }
 

@@ -1,3 +1,4 @@
+using Infra.Components.Core;
 using System.Text.RegularExpressions;
 
 namespace Infra.Components.Configs;
@@ -75,20 +76,20 @@ public static partial class PrometheusConfig
     internal static void ValidateDuration(string value, string what)
     {
         if (!Infra.Components.Core.Text.IsSimpleDuration(value))
-            throw new ArgumentException($"{what} '{value}' is not a Prometheus duration (e.g. 15s, 1m).");
+            throw new ConfigException($"{what} '{value}' is not a Prometheus duration (e.g. 15s, 1m).");
     }
 
     private static void Validate(PrometheusSpec spec)
     {
         ValidateDuration(spec.ScrapeInterval, "scrape interval");
-        if (spec.Jobs.Count == 0) throw new ArgumentException("Prometheus needs at least one scrape job.");
+        if (spec.Jobs.Count == 0) throw new ConfigException("Prometheus needs at least one scrape job.");
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var j in spec.Jobs)
         {
             ConfigText.Token(j.JobName, "job name");
-            if (!names.Add(j.JobName)) throw new ArgumentException($"Duplicate scrape job '{j.JobName}'.");
-            if (j.Targets.Count == 0) throw new ArgumentException($"Scrape job '{j.JobName}' has no targets.");
-            if (!j.MetricsPath.StartsWith('/')) throw new ArgumentException($"Metrics path '{j.MetricsPath}' must start with '/'.");
+            if (!names.Add(j.JobName)) throw new ConfigException($"Duplicate scrape job '{j.JobName}'.");
+            if (j.Targets.Count == 0) throw new ConfigException($"Scrape job '{j.JobName}' has no targets.");
+            if (!j.MetricsPath.StartsWith('/')) throw new ConfigException($"Metrics path '{j.MetricsPath}' must start with '/'.");
             foreach (var target in j.Targets) ConfigText.Token(target, "scrape target");
         }
         foreach (var f in spec.RuleFiles) ConfigText.RejectControl(f, "rule file");

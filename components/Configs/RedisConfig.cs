@@ -1,3 +1,5 @@
+using Infra.Components.Core;
+
 namespace Infra.Components.Configs;
 
 /// <summary>Redis sizing and persistence.</summary>
@@ -35,10 +37,10 @@ public static class RedisConfig
     public static string Render(RedisSpec spec, int port = 6379, string bind = "0.0.0.0", string dataDir = "/data")
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.MaxMemoryMb < 1) throw new ArgumentException("MaxMemoryMb must be at least 1.");
+        if (spec.MaxMemoryMb < 1) throw new ConfigException("MaxMemoryMb must be at least 1.");
         if (!Policies.Contains(spec.EvictionPolicy, StringComparer.Ordinal))
-            throw new ArgumentException($"Unknown eviction policy '{spec.EvictionPolicy}'.");
-        if (port is < 1 or > 65535) throw new ArgumentException($"Invalid port {port}.");
+            throw new ConfigException($"Unknown eviction policy '{spec.EvictionPolicy}'.");
+        if (port is < 1 or > 65535) throw new ConfigException($"Invalid port {port}.");
         ConfigText.Token(bind, "bind address");
         ConfigText.Token(dataDir, "data directory");
 
@@ -81,7 +83,7 @@ public static class RedisConfig
         ConfigText.Token(configPath, "config path");
         ConfigText.Token(redisServer, "redis-server path");
         if (passwordEnvVar.Length == 0 || !passwordEnvVar.All(c => c == '_' || char.IsAsciiLetterOrDigit(c)) || char.IsAsciiDigit(passwordEnvVar[0]))
-            throw new ArgumentException($"'{passwordEnvVar}' is not a valid environment variable name.");
+            throw new ConfigException($"'{passwordEnvVar}' is not a valid environment variable name.");
         var script =
             $": \"${{{passwordEnvVar}:?{passwordEnvVar} must be set}}\"; " +
             $"exec {redisServer} {configPath} --requirepass \"${passwordEnvVar}\"";

@@ -1,3 +1,4 @@
+using Infra.Components.Core;
 using System.Text;
 
 namespace Infra.Components.Configs;
@@ -133,27 +134,27 @@ public static class TraefikConfig
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.HttpPort is < 1 or > 65535 || spec.HttpsPort is < 1 or > 65535 || spec.HttpPort == spec.HttpsPort || spec.HttpPort == 8080 || spec.HttpsPort == 8080)
-            throw new ArgumentException("Invalid or clashing entry point ports (8080 is the internal traefik entry point).");
+            throw new ConfigException("Invalid or clashing entry point ports (8080 is the internal traefik entry point).");
         ConfigText.RejectControl(spec.DynamicConfigPath, "dynamic config path");
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in spec.Services)
         {
             ConfigText.Token(s.Name, "service name");
             if (!s.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-                throw new ArgumentException($"Service name '{s.Name}' may only contain letters, digits, '-' and '_'.");
-            if (!names.Add(s.Name)) throw new ArgumentException($"Duplicate service '{s.Name}'.");
-            if (s.Urls.Count == 0) throw new ArgumentException($"Service '{s.Name}' has no servers.");
+                throw new ConfigException($"Service name '{s.Name}' may only contain letters, digits, '-' and '_'.");
+            if (!names.Add(s.Name)) throw new ConfigException($"Duplicate service '{s.Name}'.");
+            if (s.Urls.Count == 0) throw new ConfigException($"Service '{s.Name}' has no servers.");
             foreach (var u in s.Urls)
-                if (!Uri.TryCreate(u, UriKind.Absolute, out _)) throw new ArgumentException($"Invalid server URL '{u}'.");
-            if (s.HealthPath is { } h && !h.StartsWith('/')) throw new ArgumentException($"Health path '{h}' must start with '/'.");
+                if (!Uri.TryCreate(u, UriKind.Absolute, out _)) throw new ConfigException($"Invalid server URL '{u}'.");
+            if (s.HealthPath is { } h && !h.StartsWith('/')) throw new ConfigException($"Health path '{h}' must start with '/'.");
         }
         var routers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in spec.Routes)
         {
             ConfigText.Token(r.PathPrefix, "path prefix");
-            if (!r.PathPrefix.StartsWith('/')) throw new ArgumentException($"Path prefix '{r.PathPrefix}' must start with '/'.");
-            if (!names.Contains(r.ServiceName)) throw new ArgumentException($"Route '{r.PathPrefix}' refers to unknown service '{r.ServiceName}'.");
-            if (!routers.Add(RouterName(r.PathPrefix))) throw new ArgumentException($"Route '{r.PathPrefix}' clashes with another route's router name.");
+            if (!r.PathPrefix.StartsWith('/')) throw new ConfigException($"Path prefix '{r.PathPrefix}' must start with '/'.");
+            if (!names.Contains(r.ServiceName)) throw new ConfigException($"Route '{r.PathPrefix}' refers to unknown service '{r.ServiceName}'.");
+            if (!routers.Add(RouterName(r.PathPrefix))) throw new ConfigException($"Route '{r.PathPrefix}' clashes with another route's router name.");
         }
         if (spec.Tls is { } tls)
         {

@@ -123,7 +123,11 @@ public sealed class PinnedImages : PolicyRule
         var colon = reference.LastIndexOf(':');
         if (colon <= slash) return "has no tag (means latest)";
         var tag = reference[(colon + 1)..];
-        if (MovingTags.Contains(tag.ToLowerInvariant())) return $"uses the moving tag '{tag}'";
+        // "latest-1", "v2-latest", "stable-alpine": a moving tag with a suffix still moves.
+        var lower = tag.ToLowerInvariant();
+        if (MovingTags.Contains(lower) || lower.Contains("latest", StringComparison.Ordinal)
+            || lower.Split('-', '.', '_').Any(part => MovingTags.Contains(part) && part != "dev" && !lower.Any(char.IsAsciiDigit)))
+            return $"uses the moving tag '{tag}'";
         if (prod && !tag.Any(char.IsAsciiDigit)) return $"uses tag '{tag}', which names no version";
         return null;
     }

@@ -24,21 +24,48 @@ public static class StackSelection
             if (o.Has("stack")) throw new InputException("command line", "--system", system, "give either --stack or --system/--env, not both");
             var envName = o.Get("env") ?? throw new InputException("command line", "--env", null, "--system needs --env (dev, staging or prod)");
             var images = o.Pairs("image").ToDictionary(p => p.Key, p => new ImageSetting(p.Value));
-            var replicas = o.Pairs("replicas").ToDictionary(p => p.Key, p => ParseInt("--replicas", p.Key, p.Value, 1, 1000, "replicas must be at least 1"));
-            var ports = o.Pairs("port").ToDictionary(p => p.Key, p => ParseInt("--port", p.Key, p.Value, 1, 65535, "ports are 1 to 65535"));
+            var replicas = o.Pairs("replicas").ToDictionary(p => p.Key, p => ParseInt("--replicas", p.Key, p.Value, Limits.MinReplicas, Limits.MaxReplicas, $"replicas must be at least {Limits.MinReplicas} and at most {Limits.MaxReplicas}"));
+            var ports = o.Pairs("port").ToDictionary(p => p.Key, p => ParseInt("--port", p.Key, p.Value, 1, 65535, Limits.HostPortRule, Limits.HostPortProblem));
             var tls = o.Get("tls") switch { null or "false" => false, "true" => true, var t => throw new InputException("command line", "--tls", t, "true or false") };
             var stack = o.Get("stack") ?? $"{system}-{envName}";
             return (StackSettings.Create(stack, system, envName, o.Get("target") ?? "docker", images, replicas, ports, tls, "command line"), null);
         }
         foreach (var flag in new[] { "env", "image", "replicas", "port", "target", "tls" })
             if (o.Has(flag)) throw new InputException("command line", "--" + flag, null, "only applies with --system (a stack file sets it otherwise)");
-        var stackName = o.Get("stack") ?? env("PULUMI_STACK");
-        if (string.IsNullOrEmpty(stackName)) return null;
+        var given = o.Get("stack");
+        var stackName = given ?? env("PULUMI_STACK");
+        if (string.IsNullOrEmpty(stackName)) return null; // plugin discovery: the host passes no stack
+        if (given is null) stackName = ShortStackName(stackName);
+        // Under the Pulumi host, PULUMI_CONFIG is the engine's config for the stack and the only source of
+        // platform:* values; the stack file is not read (it may not be what the engine used: --config-file, ESC).
+        if (env(StackSettings.EngineConfig) is { } engineConfig)
+        {
+            StackSettings.CheckStackName(stackName, given is null ? "PULUMI_STACK" : "--stack");
+            return (StackSettings.FromEngineConfig(engineConfig, stackName, root), null);
+        }
         return (StackSettings.Load(root, stackName), null);
     }
 
-    private static int ParseInt(string flag, string key, string value, int min, int max, string rule) =>
-        int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new InputException("command line", $"{flag} {key}", value, rule);
+    /// <summary>
+    /// The stack name from <c>PULUMI_STACK</c>: the host passes the short name, a user selecting the stack
+    /// through the variable may write <c>org/project/stack</c>; every segment must be a valid name.
+    /// </summary>
+    public static string ShortStackName(string value)
+    {
+        var segments = value.Split('/');
+        if (segments.Length > 3)
+            throw new InputException("environment", "PULUMI_STACK", value, "a stack name, or org/project/stack");
+        foreach (var segment in segments) StackSettings.CheckStackName(segment, "PULUMI_STACK");
+        if (segments.Length == 3 && segments[1] != StackSettings.Project)
+            throw new InputException("environment", "PULUMI_STACK", value, $"names project '{segments[1]}'; this is project '{StackSettings.Project}'");
+        return segments[^1];
+    }
+
+    private static int ParseInt(string flag, string key, string value, int min, int max, string rule, Func<int, string?>? problem = null)
+    {
+        if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            throw new InputException("command line", $"{flag} {key}", value, rule);
+        if (problem?.Invoke(n) is { } why) throw new InputException("command line", $"{flag} {key}", value, why);
+        return n;
+    }
 }

@@ -1,7 +1,9 @@
 using Infra.Components.Core;
 using Infra.Stacks.Profiles;
 using Infra.Stacks.Systems;
-using YamlDotNet.Core;
+using System.Text;
+using System.Text.Json;
+using Infra.Stacks.Model;
 using YamlDotNet.RepresentationModel;
 
 namespace Infra.Stacks.Composition;
@@ -43,13 +45,20 @@ public sealed record StackSettings
             throw new InputException(where, "stack", stack, "stack names are letters, digits, '-', '_' and '.', starting with a letter or digit, at most 100 characters");
     }
 
+    /// <summary>The keys that decide the program's shape: never secrets, so their values may appear in errors.</summary>
+    public static readonly string[] ShapeKeys =
+        [Prefix + "system", Prefix + "environment", Prefix + "target", Prefix + "images", Prefix + "replicas", Prefix + "ports", Prefix + "tls"];
+
+    /// <summary>Where the engine's config comes from when the Pulumi YAML host runs the compiler (pulumi-yaml 1.8+).</summary>
+    public const string EngineConfig = "PULUMI_CONFIG";
+
     /// <summary>Reads <c>Pulumi.&lt;stack&gt;.yaml</c> from <paramref name="root"/>.</summary>
     public static StackSettings Load(string root, string stack)
     {
         CheckStackName(stack, "--stack");
         var fileName = $"Pulumi.{stack}.yaml";
         var path = global::System.IO.Path.Combine(root, fileName);
-        if (!global::System.IO.File.Exists(path))
+        if (!global::System.IO.File.Exists(path) && !Directory.Exists(path))
         {
             var known = Directory.Exists(root)
                 ? Directory.GetFiles(root, "Pulumi.*.yaml").Select(f => global::System.IO.Path.GetFileName(f)[7..^5]).Where(s => s.Length > 0).Order(StringComparer.Ordinal).ToList()
@@ -57,36 +66,83 @@ public sealed record StackSettings
             throw new InputException(fileName, "stack", stack,
                 $"unknown stack: {fileName} does not exist in {root}; stacks here: {(known.Count == 0 ? "(none)" : string.Join(", ", known))} (create one with `pulumi stack init {stack}` and set {Prefix}system)");
         }
-        return Parse(global::System.IO.File.ReadAllText(path), fileName, stack);
+        return Parse(StackInput.ReadStackFile(path, fileName), fileName, stack, root);
     }
 
-    public static StackSettings Parse(string text, string file, string stack)
+    /// <summary>Settings from the text of a stack file.</summary>
+    public static StackSettings Parse(string text, string file, string stack, string? root = null)
     {
-        var yaml = new YamlStream();
-        try { yaml.Load(new StringReader(text)); }
-        catch (YamlException e) { throw new InputException(file, $"line {e.Start.Line}", null, "malformed YAML: " + e.Message); }
-        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode top)
+        if (StackInput.Load(text, file, "(document)") is not YamlMappingNode top)
             throw new InputException(file, "(top level)", null, "a stack file is a YAML mapping with a 'config:' section");
-        YamlMappingNode config;
-        if (!top.Children.TryGetValue(new YamlScalarNode("config"), out var configNode))
-            config = new YamlMappingNode();
-        else if (configNode is YamlMappingNode m) config = m;
-        else if (configNode is YamlScalarNode { Value: null or "" or "~" }) config = new YamlMappingNode();
-        else throw new InputException(file, "config", null, "must be a mapping of config keys");
+        var entries = new List<(string Key, YamlNode Value)>();
+        if (top.Children.TryGetValue(new YamlScalarNode("config"), out var configNode))
+        {
+            if (configNode is YamlMappingNode config)
+            {
+                foreach (var (k, v) in config.Children)
+                    entries.Add(((k as YamlScalarNode)?.Value ?? throw new InputException(file, "config", null, "config keys must be strings"), v));
+            }
+            else if (configNode is not YamlScalarNode { Value: null or "" or "~" })
+                throw new InputException(file, "config", null, "must be a mapping of config keys");
+        }
+        return FromConfig(entries, file, stack, root, fromEngine: false);
+    }
 
+    /// <summary>
+    /// Settings from <c>PULUMI_CONFIG</c>, the engine's merged stack config (stack file or <c>--config-file</c>,
+    /// ESC environments, project defaults; secrets decrypted): a JSON object of string to string, where objects
+    /// and arrays are JSON text. Only <c>platform:*</c> keys are looked at; no value of any other key, nor of a
+    /// <c>platform:*</c> key that may be a secret, ever appears in an error.
+    /// </summary>
+    public static StackSettings FromEngineConfig(string json, string stack, string? root)
+    {
+        const string file = EngineConfig;
+        if (Encoding.UTF8.GetByteCount(json) > Limits.MaxConfigBytes) throw StackInput.TooLarge(file);
+        var entries = new List<(string Key, YamlNode Value)>();
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = Limits.MaxDepth });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new InputException(file, "(top level)", null, "must be a JSON object of config keys to string values (what the Pulumi YAML host passes)");
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (!p.Name.StartsWith(Prefix, StringComparison.Ordinal)) continue; // provider and other projects' keys: never looked at
+                if (p.Value.ValueKind != JsonValueKind.String)
+                    throw new InputException(file, p.Name, null, "must be a string (the host passes every value as text; objects as JSON text)");
+                var text = p.Value.GetString()!;
+                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports"
+                    ? StackInput.Load(text, file, p.Name) ?? new YamlScalarNode("")
+                    : new YamlScalarNode(text);
+                entries.Add((p.Name, node));
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(file, $"(line {(e.LineNumber ?? 0) + 1})", null, "not a JSON object of config keys to string values, or nested too deeply");
+        }
+        catch (ArgumentException)
+        {
+            throw new InputException(file, "(text)", null, "not valid Unicode text");
+        }
+        return FromConfig(entries, file, stack, root, fromEngine: true);
+    }
+
+    private static StackSettings FromConfig(List<(string Key, YamlNode Value)> entries, string file, string stack, string? root, bool fromEngine)
+    {
         string? system = null, environment = null, target = null;
         bool tls = false;
         var images = new Dictionary<string, ImageSetting>(StringComparer.Ordinal);
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (k, v) in config.Children)
+        var otherKeys = new List<string>();
+        foreach (var (key, v) in entries)
         {
-            var key = (k as YamlScalarNode)?.Value ?? throw new InputException(file, "config", null, "config keys must be strings");
             if (!key.StartsWith(Prefix, StringComparison.Ordinal)) continue; // other namespaces (docker:, aws:) are for providers
-            if (v is YamlMappingNode secureNode && secureNode.Children.ContainsKey(new YamlScalarNode("secure")))
+            if (v is YamlMappingNode secureNode && secureNode.Children.ContainsKey(new YamlScalarNode("secure")) && !fromEngine)
             {
-                if (key is "platform:system" or "platform:environment" or "platform:target" or "platform:images" or "platform:replicas" or "platform:ports" or "platform:tls")
+                if (ShapeKeys.Contains(key))
                     throw new InputException(file, key, null, "must not be a secret: the compiler reads it to decide the program's shape");
+                otherKeys.Add(key);
                 continue; // secrets are for the engine, never read here
             }
             switch (key)
@@ -100,33 +156,61 @@ public sealed record StackSettings
                     break;
                 case "platform:images":
                     foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to image reference"))
-                        images[svc] = Image(file, $"{key}.{svc}", node);
+                        images[svc] = Image(file, $"{key}.{svc}", node, root);
                     break;
                 case "platform:replicas":
                     foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to a replica count"))
-                    {
-                        var n = Integer(file, $"{key}.{svc}", node, "a whole number of replicas, at least 1");
-                        if (n < 1) throw new InputException(file, $"{key}.{svc}", n.ToString(), "replicas must be at least 1");
-                        replicas[svc] = n;
-                    }
+                        replicas[svc] = Integer(file, $"{key}.{svc}", node, ReplicaRule);
                     break;
                 case "platform:ports":
                     foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to the host port it publishes"))
-                    {
-                        var n = Integer(file, $"{key}.{svc}", node, "a port number from 1 to 65535");
-                        if (n is < 1 or > 65535) throw new InputException(file, $"{key}.{svc}", n.ToString(), "ports are 1 to 65535");
-                        ports[svc] = n;
-                    }
+                        ports[svc] = Integer(file, $"{key}.{svc}", node, Limits.HostPortRule);
+                    break;
+                default:
+                    otherKeys.Add(key);
                     break;
             }
         }
 
         if (system is null)
             throw new InputException(file, "platform:system", null, $"missing: set it to one of: {string.Join(", ", SystemCatalog.Names)} (pulumi config set platform:system pliers)");
+        if (fromEngine && environment is null)
+            throw new InputException(file, "platform:environment", null,
+                $"missing: under Pulumi the environment comes from stack config, never from the stack name (an exported PULUMI_STACK can override the host's); set one of: {EnvironmentProfile.Allowed} (pulumi config set platform:environment dev)");
         environment ??= EnvironmentProfile.Find(stack)?.Name
             ?? throw new InputException(file, "platform:environment", null, $"missing: stack '{stack}' is not named after an environment, so set one of: {EnvironmentProfile.Allowed}");
-        return Create(stack, system, environment, target ?? "docker", images, replicas, ports, tls, file);
+        if (fromEngine && EnvironmentProfile.Find(stack) is { } named && named.Name != environment)
+            throw new InputException(file, "platform:environment", environment,
+                $"disagrees with the stack name '{stack}' (PULUMI_STACK): a stack named after an environment deploys that environment; if you did not pick stack '{stack}', an exported PULUMI_STACK is overriding the one Pulumi passes: unset it");
+        var settings = Create(stack, system, environment, target ?? "docker", images, replicas, ports, tls, file);
+        CheckKnownKeys(otherKeys, SystemCatalog.Find(system)!, file);
+        return settings;
     }
+
+    /// <summary>The <c>platform:*</c> keys a stack may set: the shape keys and the secrets its system reads.</summary>
+    public static IReadOnlyList<string> KnownKeys(SystemDefinition def) =>
+    [
+        .. ShapeKeys,
+        .. def.Services.SelectMany(s => s.SecretEnvironment).Select(e => e.Value).OfType<ConfigSecret>().Select(c => Prefix + c.Key),
+        Prefix + "tlsCertificate", Prefix + "tlsPrivateKey",
+    ];
+
+    /// <summary>A misspelt or unused <c>platform:*</c> key is an error naming it and the nearest valid key (never its value: it may be a secret).</summary>
+    private static void CheckKnownKeys(List<string> keys, SystemDefinition def, string file)
+    {
+        if (keys.Count == 0) return;
+        var known = KnownKeys(def).Distinct().ToList();
+        foreach (var key in keys)
+        {
+            if (known.Contains(key)) continue;
+            var nearest = StackInput.Nearest(key, known);
+            throw new InputException(file, key, null,
+                (nearest is null ? "unknown key" : $"unknown key; did you mean {nearest}?") +
+                $" (system {def.Name} reads: {string.Join(", ", known)})");
+        }
+    }
+
+    private static readonly string ReplicaRule = $"a whole number of replicas, at least {Limits.MinReplicas} and at most {Limits.MaxReplicas}";
 
     /// <summary>Validates names and builds settings (used by the stack-file reader and by command-line flags).</summary>
     public static StackSettings Create(string stack, string system, string environment, string target,
@@ -139,6 +223,12 @@ public sealed record StackSettings
             ?? throw new InputException(file, "platform:environment", environment, $"unknown environment; one of: {EnvironmentProfile.Allowed}");
         if (!Targets.Contains(target))
             throw new InputException(file, "platform:target", target, $"unknown target; one of: {string.Join(", ", Targets)}");
+        foreach (var (svc, n) in replicas)
+            if (n is < Limits.MinReplicas or > Limits.MaxReplicas)
+                throw new InputException(file, $"platform:replicas.{svc}", n.ToString(global::System.Globalization.CultureInfo.InvariantCulture), ReplicaRule);
+        foreach (var (svc, port) in ports)
+            if (Limits.HostPortProblem(port) is { } why)
+                throw new InputException(file, $"platform:ports.{svc}", port.ToString(global::System.Globalization.CultureInfo.InvariantCulture), why);
         foreach (var (svc, img) in images)
             if (!IsValidImage(img.Reference))
                 throw new InputException(file, $"platform:images.{svc}", img.Reference,
@@ -156,6 +246,7 @@ public sealed record StackSettings
     private static int Integer(string file, string key, YamlNode node, string allowed)
     {
         var s = Scalar(file, key, node, allowed);
+        // Out of int range ("2147483648", "1e9") is refused here, in our words, like any other non-number.
         return int.TryParse(s, global::System.Globalization.NumberStyles.AllowLeadingSign, global::System.Globalization.CultureInfo.InvariantCulture, out var n)
             ? n : throw new InputException(file, key, s, "must be " + allowed);
     }
@@ -164,10 +255,15 @@ public sealed record StackSettings
     {
         if (node is not YamlMappingNode map) throw new InputException(file, key, (node as YamlScalarNode)?.Value, "must be " + allowed);
         foreach (var (k, v) in map.Children)
-            yield return ((k as YamlScalarNode)?.Value ?? throw new InputException(file, key, null, "keys must be service names"), v);
+        {
+            var name = (k as YamlScalarNode)?.Value ?? throw new InputException(file, key, null, "keys must be service names");
+            if (!Names.IsValid(name))
+                throw new InputException(file, $"{key}.{name}", null, $"not a service name: lowercase letters, digits and '-', starting with a letter, at most {Names.MaxLength} characters");
+            yield return (name, v);
+        }
     }
 
-    private static ImageSetting Image(string file, string key, YamlNode node)
+    private static ImageSetting Image(string file, string key, YamlNode node, string? root)
     {
         if (node is YamlScalarNode { Value: { } s }) return new ImageSetting(s);
         if (node is YamlMappingNode m)
@@ -175,7 +271,13 @@ public sealed record StackSettings
             string? Get(string k) => m.Children.TryGetValue(new YamlScalarNode(k), out var n) ? (n as YamlScalarNode)?.Value : null;
             var tag = Get("tag") ?? throw new InputException(file, key + ".tag", null, "a build needs 'tag' (the image name to build, e.g. pliers/api:dev)");
             var context = Get("build") ?? throw new InputException(file, key + ".build", null, "a build needs 'build' (the context directory)");
-            return new ImageSetting(tag, context, Get("dockerfile"));
+            var dockerfile = Get("dockerfile");
+            root ??= Directory.GetCurrentDirectory();
+            if (StackInput.PathProblem(root, context) is { } why)
+                throw new InputException(file, key + ".build", context, "the build context " + why);
+            if (dockerfile is not null && StackInput.PathProblem(root, dockerfile, global::System.IO.Path.GetFullPath(global::System.IO.Path.Combine(root, context))) is { } whyFile)
+                throw new InputException(file, key + ".dockerfile", dockerfile, "the Dockerfile " + whyFile);
+            return new ImageSetting(tag, context, dockerfile);
         }
         throw new InputException(file, key, null, "must be an image reference or {build: DIR, tag: NAME, dockerfile: FILE}");
     }

@@ -18,6 +18,7 @@ public static class Synthesizer
     {
         var def = definition ?? SystemCatalog.Find(settings.System)
             ?? throw new InputException(settings.File, "platform:system", settings.System, $"unknown system; one of: {string.Join(", ", SystemCatalog.Names)}");
+        CheckFixedReplicas(def, settings);
         var program = settings.Target switch
         {
             "docker" => DockerComposer.Compose(def, settings),
@@ -31,6 +32,15 @@ public static class Synthesizer
         return new Synthesis(program, report);
     }
 
+    /// <summary>A service whose replica count the system fixes (a Raft member, a single IPFS node) cannot be scaled by a stack.</summary>
+    private static void CheckFixedReplicas(SystemDefinition def, StackSettings settings)
+    {
+        foreach (var (name, n) in settings.Replicas)
+            if (def.FindService(name) is { FixedReplicas: { } fixedCount } && n != fixedCount)
+                throw new InputException(settings.File, $"platform:replicas.{name}", n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"system '{def.Name}' fixes '{name}' at {fixedCount} replica{(fixedCount == 1 ? "" : "s")} (its identity is per instance); remove this override");
+    }
+
     public static string Synthesize(StackSettings settings, SystemDefinition? definition = null) =>
         System.Text.Encoding.UTF8.GetString(SynthesizeUtf8(settings, definition));
 
@@ -38,14 +48,24 @@ public static class Synthesizer
         ProgramEmitter.EmitUtf8(Compose(settings, definition));
 
     /// <summary>
+    /// A config key the discovery program requires and no stack ever sets (setting it is refused as an unknown key):
+    /// if a host ever ran the discovery program as the real one, `pulumi up` would stop with "missing required
+    /// configuration variable" before any step, instead of deleting every resource of the stack.
+    /// </summary>
+    public const string DiscoveryGuardKey = "discoveryOnlyNeverSet";
+
+    /// <summary>
     /// The program printed when no stack is selected (the host's plugin discovery): every provider
-    /// package the project can emit, at the versions real stacks pin, and nothing else.
+    /// package the project can emit, at the versions real stacks pin, and a required config key no stack sets,
+    /// so that it can never deploy.
     /// </summary>
     public static string Discovery() => System.Text.Encoding.UTF8.GetString(DiscoveryUtf8());
 
     public static byte[] DiscoveryUtf8()
     {
         var program = new StackProgram(StackSettings.Project, "discovery");
+        program.DeclareConfig(new ConfigKey(DiscoveryGuardKey, ConfigType.String, Secret: false,
+            Description: "Never set this: it exists so that the plugin-discovery program cannot be deployed."));
         foreach (var package in ProviderVersions.Packages.Order(StringComparer.Ordinal)) program.DefaultProvider(package);
         return ProgramEmitter.EmitUtf8(program);
     }

@@ -199,4 +199,113 @@ public class FuzzTests
         }
         finally { Directory.Delete(root, recursive: true); }
     }
+
+    // --- hostile stack files and engine config (issue 8, "Hardening") ---------------------------------------
+
+    private const int HostileCases = 300;
+
+    private static readonly string[] HostileChars = ["\u202E", "\u2066", "\u200B", "\uFEFF", "\u2028", "\u2029", "\u0085", "\u009B", "\u001B", "\u007F", "\u0000", "\t", "\r", "\n", "\uD800", "🚀", "ü"];
+
+    private static Gen<string> HostileScalar =>
+        Gen.Frequency(
+            (4, Gen.Elements("pliers", "vru", "dev", "prod", "api", "web", "3", "100", "101", "0", "-1", "2147483647", "2147483648", "99999999999999999999",
+                "1e308", "-0", "0x10", "1_000", "NaN", ".inf", "~", "", "latest", "api:latest-1", "ghcr.io/acme/api:1.2.3", "../..", "/", "https://x/y.git")),
+            (2, Gen.ArrayOf(Gen.Elements(HostileChars), 1).Select(a => "x" + string.Concat(a) + "y")),
+            (1, Gen.Elements(1_000, 100_000, 1_000_000, Limits.MaxConfigBytes + 1).Select(n => new string('a', n))));
+
+    private static Gen<string> HostileKey =>
+        Gen.Frequency(
+            (6, Gen.Elements("platform:system", "platform:environment", "platform:replicas", "platform:ports", "platform:images", "platform:tls", "platform:target")),
+            (2, Gen.Elements("platform:replica", "platform:sytem", "platform:Images", "platform:openaiApiKey", "platform:x", "aws:region", "platform:" + Synthesizer.DiscoveryGuardKey)),
+            (1, HostileScalar.Select(k => "platform:" + k)));
+
+    private static string Nested(int depth, bool flow) =>
+        flow ? new string('[', depth) + new string(']', depth)
+             : string.Concat(Enumerable.Range(0, depth).Select(i => "\n" + new string(' ', 4 + 2 * i) + "- "));
+
+    /// <summary>A hostile value: a scalar, a mapping of hostile entries, or deep nesting.</summary>
+    private static Gen<string> HostileValue =>
+        Gen.Frequency(
+            (5, HostileScalar.Select(Quote)),
+            (3, Gen.Zip(Gen.Elements("api", "web", "ai-service", "validator-1", "x\u202E"), HostileScalar).Select(t => "{" + Quote(t.Item1) + ": " + Quote(t.Item2) + "}")),
+            (2, Gen.Zip(Gen.Choose(1, 60_000), Gen.Elements(true, false)).Select(t => Nested(t.Item2 ? t.Item1 : Math.Min(t.Item1, 400), t.Item2) + (t.Item2 ? "" : "x"))));
+
+    private static Gen<(string Key, string Value)[]> HostileEntries =>
+        Gen.Choose(0, 5).SelectMany(n => Gen.ArrayOf(Gen.Zip(HostileKey, HostileValue), n))
+            .Select(a => a.DistinctBy(e => e.Item1).Select(e => (e.Item1, e.Item2)).ToArray());
+
+    private static void AssertOneClearOutcome(Synth.Result r, string source, string input, long ms)
+    {
+        string Show() => input.Length > 300 ? input[..300] + $"... ({input.Length} chars)" : input;
+        if (ms > 1000) throw new Exception($"took {ms} ms for:\n{Show()}");
+        if (r.Exit == 0)
+        {
+            if (r.Stdout.Length == 0 || r.Stderr.Length != 0) throw new Exception($"success without a program for:\n{Show()}");
+            var errors = Validator.Validate(r.Stdout);
+            if (errors.Count > 0) throw new Exception($"schema errors for:\n{Show()}\n{errors[0]}");
+            return;
+        }
+        if (r.Exit is not (1 or 2)) throw new Exception($"exit {r.Exit} for:\n{Show()}\n{r.Stderr}");
+        if (r.Stdout.Length != 0) throw new Exception($"stdout on failure for:\n{Show()}");
+        if (!r.Stderr.StartsWith("error: ", StringComparison.Ordinal) || !r.Stderr.EndsWith('\n'))
+            throw new Exception($"unclear error for:\n{Show()}\n{r.Stderr}");
+        var body = r.Stderr[..^1];
+        if (r.Exit == 2 && body.Contains('\n')) throw new Exception($"multi-line input error for:\n{Show()}\n{r.Stderr}");
+        if (r.Exit == 2 && !body.Contains(source, StringComparison.Ordinal)) throw new Exception($"error does not name {source} for:\n{Show()}\n{r.Stderr}");
+        for (var i = 0; i < body.Length; i++)
+            if (body[i] != '\n' && ErrorText.NeedsEscape(body, i)) throw new Exception($"raw U+{(int)body[i]:X4} in the error for:\n{Show()}");
+        if (body.Length > 4000) throw new Exception($"an error of {body.Length} characters for:\n{Show()}");
+    }
+
+    [Fact]
+    public void Hostile_stack_files_end_in_a_program_or_one_clear_error_within_a_second()
+    {
+        var root = Directory.CreateTempSubdirectory("infra-fuzz-hostile-").FullName;
+        try
+        {
+            var path = Path.Combine(root, "Pulumi.dev.yaml");
+            File.WriteAllText(path, "config:\n  platform:system: pliers\n");
+            Assert.Equal(0, Synth.CliIn(root, "synth", "--stack", "dev").Exit); // warm-up: JIT is not the input's fault
+            Prop.ForAll(Arb.From(HostileEntries), entries =>
+            {
+                var text = "config:\n" + string.Concat(entries.Select(e => $"  {Quote(e.Key)}: {e.Value}\n"));
+                File.WriteAllText(path, text, new UTF8Encoding(false));
+                var sw = global::System.Diagnostics.Stopwatch.StartNew();
+                var r = Synth.CliIn(root, "synth", "--stack", "dev");
+                AssertOneClearOutcome(r, "Pulumi.dev.yaml", text, sw.ElapsedMilliseconds);
+                return true;
+            }).Check(Config.QuickThrowOnFailure.WithMaxTest(HostileCases));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
+    [Fact]
+    public void Hostile_engine_config_ends_in_a_program_or_one_clear_error_within_a_second()
+    {
+        var root = Directory.CreateTempSubdirectory("infra-fuzz-engine-").FullName;
+        try
+        {
+            Prop.ForAll(Arb.From(HostileEntries), entries =>
+            {
+                // The host passes every value as a string; objects and arrays as JSON (which is YAML) text.
+                var config = new Dictionary<string, string> { ["platform:system"] = "pliers", ["platform:environment"] = "dev" };
+                foreach (var (k, v) in entries) config[k] = v.StartsWith('"') ? Unquote(v) : v;
+                var json = global::System.Text.Json.JsonSerializer.Serialize(config);
+                var env = new Dictionary<string, string> { ["PULUMI_STACK"] = "dev", ["PULUMI_CONFIG"] = json };
+                var sw = global::System.Diagnostics.Stopwatch.StartNew();
+                var r = Synth.CliEnv(root, env, "synth");
+                AssertOneClearOutcome(r, "PULUMI_CONFIG", json, sw.ElapsedMilliseconds);
+                return true;
+            }).Check(Config.QuickThrowOnFailure.WithMaxTest(HostileCases));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
+    private static string Unquote(string quoted)
+    {
+        var node = new YamlDotNet.RepresentationModel.YamlStream();
+        try { node.Load(new StringReader("v: " + quoted)); }
+        catch (YamlDotNet.Core.YamlException) { return quoted; }
+        return ((YamlDotNet.RepresentationModel.YamlMappingNode)node.Documents[0].RootNode).Children.Values.First() is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } v } ? v : quoted;
+    }
 }

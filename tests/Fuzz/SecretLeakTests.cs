@@ -31,13 +31,23 @@ public sealed class SecretLeakTests : IDisposable
         var hostEnv = new Dictionary<string, string>
         {
             ["PULUMI_STACK"] = env,
-            ["PULUMI_CONFIG"] = $"{{\"platform:system\":\"pliers\",\"platform:openaiApiKey\":\"{PlantedDecrypted}\",\"platform:tlsPrivateKey\":\"{PlantedDecrypted}\"}}",
+            ["PULUMI_CONFIG"] = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["platform:system"] = "pliers",
+                ["platform:environment"] = env,
+                ["platform:images"] = "{\"api\":\"ghcr.io/pliers/api:1.4.2\",\"ai-service\":\"ghcr.io/pliers/ai-service:1.4.2\",\"web\":\"ghcr.io/pliers/web:1.4.2\"}",
+                ["platform:openaiApiKey"] = PlantedDecrypted,
+                ["platform:tlsPrivateKey"] = PlantedDecrypted,
+                ["aws:secretKey"] = PlantedDecrypted,
+            }),
         };
+        // Outside the host (no PULUMI_CONFIG) the stack file is read, and the program cache is used.
+        var fileEnv = new Dictionary<string, string> { ["PULUMI_STACK"] = env };
         var outputs = new[]
         {
             Synth.CliEnv(_root, hostEnv, "synth"),
             Synth.CliEnv(_root, hostEnv, "plan"),
-            Synth.CliEnv(_root, hostEnv, "synth", "--cache", Path.Combine(_root, "cache")),
+            Synth.CliEnv(_root, fileEnv, "synth", "--cache", Path.Combine(_root, "cache")),
         };
         foreach (var r in outputs)
         {
