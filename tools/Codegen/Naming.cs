@@ -30,7 +30,7 @@ public static class Naming
 
     /// <summary>Taken in a generated resource or object type (members of InputObject, ResourceArgs and the generated type itself).</summary>
     public static readonly HashSet<string> ArgsReserved =
-        [.. ObjectMembers, "Token", "TypeToken", "Outputs", "Extra", "ToValue", "ToProps", "Set", "SetObjects", "SetAny"];
+        [.. ObjectMembers, "Token", "TypeToken", "Outputs", "Extra", "ToValue", "ToProps", "NewResource", "Set", "SetObjects", "SetAny"];
 
     /// <summary>Taken in a generated <c>Outputs</c> struct.</summary>
     public static readonly HashSet<string> OutputsReserved = [.. ObjectMembers, "Of", "Outputs", "Resource"];
