@@ -5,12 +5,11 @@ using Infra.Codegen;
 try
 {
     var (command, options) = Cli.Parse(args);
-    var root = Cli.RepoRoot();
     switch (command)
     {
         case "generate":
-            var schemas = options.One("--schemas") ?? Path.Combine(root, "schemas");
-            var outDir = options.One("--out") ?? Path.Combine(root, "components", "Providers");
+            var schemas = options.One("--schemas") ?? Path.Combine(Cli.RepoRoot(), "schemas");
+            var outDir = options.One("--out") ?? Path.Combine(Cli.RepoRoot(), "components", "Providers");
             var count = Generator.Write(schemas, outDir);
             Console.WriteLine($"wrote {count} files to {outDir}");
             return 0;

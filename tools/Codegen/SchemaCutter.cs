@@ -31,8 +31,7 @@ public static partial class SchemaCutter
         foreach (var token in externalTypes)
             roots.Add(source.TryGetType(token, out var t) ? t : throw new InvalidDataException($"'{token}' is not a type in {from}"));
         if (source.TryGetResource(SchemaPackage.ProviderPrefix + source.Name, out var provider)) roots.Add(provider);
-        using (var doc = JsonDocument.Parse(File.ReadAllText(from), new JsonDocumentOptions { MaxDepth = 256 }))
-            if (doc.RootElement.TryGetProperty("config", out var config)) roots.Add(config.Clone());
+        roots.Add(source.Config);
         var types = new HashSet<string>(source.TypeClosure(roots).Concat(externalTypes), StringComparer.Ordinal);
 
         var node = JsonNode.Parse(File.ReadAllText(from), documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!.AsObject();

@@ -5,6 +5,7 @@ namespace Infra.Codegen;
 /// <summary>A Pulumi package schema file (read-only view): resources, the provider and named types.</summary>
 public sealed class SchemaPackage
 {
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private readonly JsonElement _root;
 
     private SchemaPackage(string name, string file, JsonElement root)
@@ -37,12 +38,15 @@ public sealed class SchemaPackage
     {
         if (token == ProviderPrefix + Name)
         {
-            resource = _root.TryGetProperty("provider", out var p) ? p : JsonDocument.Parse("{}").RootElement;
+            resource = _root.TryGetProperty("provider", out var p) ? p : EmptyObject;
             return true;
         }
         resource = default;
         return _root.TryGetProperty("resources", out var all) && all.TryGetProperty(token, out resource);
     }
+
+    /// <summary>The <c>config</c> section (config variables and their types), or an empty object.</summary>
+    public JsonElement Config => _root.TryGetProperty("config", out var c) ? c : EmptyObject;
 
     public bool TryGetType(string token, out JsonElement type)
     {
