@@ -49,6 +49,22 @@ public sealed class SystemBuilder(string name, string title, string source, stri
     public void AddMonitoring(int grafanaHostPort = 3003, params string[] networks) =>
         Definition.Monitoring = new MonitoringDef("monitoring") { GrafanaHostPort = grafanaHostPort, Networks = [.. networks] };
 
+    /// <summary>Monitoring with Prometheus also published on the host (in dev; elsewhere it stays internal).</summary>
+    public void AddMonitoring(int grafanaHostPort, int prometheusHostPort, params string[] networks) =>
+        Definition.Monitoring = new MonitoringDef("monitoring") { GrafanaHostPort = grafanaHostPort, PrometheusHostPort = prometheusHostPort, Networks = [.. networks] };
+
+    /// <summary>
+    /// Declares a deliberate departure from the seed: <paramref name="id"/> is the row in docs/seed-fidelity.md
+    /// ("001-07"), <paramref name="requirement"/> quotes the seed, <paramref name="reason"/> says why the Docker
+    /// target does otherwise; <paramref name="environments"/> limits it (none: every environment). Plan prints it.
+    /// </summary>
+    public void Departs(string id, string requirement, string reason, params string[] environments) =>
+        Definition.Departures.Add(new Departure(id, requirement, reason, DepartureKind.Departure, environments.Length == 0 ? null : environments));
+
+    /// <summary>Declares a seed requirement the program should honour and does not yet; the reason names what is missing.</summary>
+    public void NotYet(string id, string requirement, string reason, params string[] environments) =>
+        Definition.Departures.Add(new Departure(id, requirement, reason, DepartureKind.NotYet, environments.Length == 0 ? null : environments));
+
     /// <summary>Waives one policy rule for one component (a service, the database, the proxy...), with the reason shown by plan.</summary>
     public void Waive(string ruleId, string component, string reason) =>
         Definition.Waivers.Add(new Infra.Components.Policies.Waiver(ruleId, component, reason));
@@ -79,6 +95,20 @@ public sealed class ServiceBuilder(ServiceDef def)
     }
 
     public ServiceBuilder WithHealth(HealthCheck health) { def.Health = health; return this; }
+
+    /// <summary>Health-check timings as the seed gives them (interval, timeout, retries, start period).</summary>
+    public ServiceBuilder WithHealthTimings(int intervalSeconds, int timeoutSeconds, int retries, int startPeriodSeconds)
+    {
+        if (def.Health is null) throw new InvalidOperationException($"service '{def.Name}' has no health check to time; call WithHttp or WithHealth first");
+        def.Health = def.Health with
+        {
+            Interval = TimeSpan.FromSeconds(intervalSeconds),
+            Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+            Retries = retries,
+            StartPeriod = TimeSpan.FromSeconds(startPeriodSeconds),
+        };
+        return this;
+    }
     public ServiceBuilder WithEnv(string key, string value) { def.Environment.Add(new(key, value)); return this; }
     public ServiceBuilder WithSecret(string envName, SecretSource source) { def.SecretEnvironment.Add(new(envName, source)); return this; }
     public ServiceBuilder WithConfigFile(string path, string content) { def.Files.Add(new ConfigFile(path, content)); return this; }

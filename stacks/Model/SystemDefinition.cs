@@ -25,6 +25,11 @@ public sealed class SystemDefinition
     public MonitoringDef? Monitoring { get; set; }
     /// <summary>Documented exceptions to policy rules, each for one component and with a reason.</summary>
     public List<Infra.Components.Policies.Waiver> Waivers { get; } = [];
+    /// <summary>Seed requirements the program does not honour as written (deliberately, or not yet); printed by plan.</summary>
+    public List<Departure> Departures { get; } = [];
+
+    /// <summary>The departures that apply to one environment, in declaration order.</summary>
+    public IEnumerable<Departure> DeparturesIn(string environment) => Departures.Where(d => d.AppliesTo(environment));
 
     private (int Count, Dictionary<string, ServiceDef> ByName)? _index;
 

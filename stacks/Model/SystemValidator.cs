@@ -128,7 +128,28 @@ public static class SystemValidator
             if (string.IsNullOrWhiteSpace(w.Reason) || w.Reason.Trim().Length < 15)
                 throw new InputException(file, $"waivers[{i}].reason", w.Reason, "a waiver needs a reason (at least 15 characters) saying why the rule does not apply");
         }
+        CheckDepartures(def);
         CheckHostPortClashes([.. claims, .. extraClaims ?? []]);
+    }
+
+    private static void CheckDepartures(SystemDefinition def)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < def.Departures.Count; i++)
+        {
+            var d = def.Departures[i];
+            var key = $"departures[{i}]";
+            var parts = d.Id.Split('-');
+            if (parts.Length != 2 || parts[0].Length != 3 || parts[1].Length != 2 || !Text.All(parts[0], char.IsAsciiDigit) || !Text.All(parts[1], char.IsAsciiDigit))
+                throw new InputException(def.DefinedIn, key + ".id", d.Id, "a departure id is the seed and row number, e.g. 001-07 (the row in docs/seed-fidelity.md)");
+            if (!ids.Add(d.Id)) throw new InputException(def.DefinedIn, key + ".id", d.Id, "declared twice; one departure per seed requirement");
+            if (string.IsNullOrWhiteSpace(d.Requirement)) throw new InputException(def.DefinedIn, key + ".requirement", d.Requirement, "quote the seed requirement");
+            if (string.IsNullOrWhiteSpace(d.Reason) || d.Reason.Trim().Length < 15)
+                throw new InputException(def.DefinedIn, key + ".reason", d.Reason, "a departure needs a reason (at least 15 characters) saying why, or what is missing");
+            foreach (var e in d.Environments ?? [])
+                if (Infra.Stacks.Profiles.EnvironmentProfile.Find(e) is null)
+                    throw new InputException(def.DefinedIn, key + ".environments", e, "unknown environment; one of: " + Infra.Stacks.Profiles.EnvironmentProfile.Allowed);
+        }
     }
 
     public static void CheckPort(string file, string key, int port)
