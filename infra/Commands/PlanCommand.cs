@@ -103,7 +103,7 @@ public static class PlanCommand
     {
         var here = departures.Where(d => d.AppliesTo(environment)).ToList();
         var seeds = string.Join(", ", departures.Select(d => d.Seed).Distinct());
-        sb.Append($"\nDepartures from the seed{(seeds.Length > 0 ? $" ({seeds})" : "")} in {environment}: {here.Count(d => d.Kind == DepartureKind.Departure)} deliberate, {here.Count(d => d.Kind == DepartureKind.NotYet)} not yet (docs/seed-fidelity.md)\n");
+        sb.Append($"\nDepartures from the seed{(seeds.Length > 0 ? $" (seed {seeds})" : "")} in {environment}: {here.Count(d => d.Kind == DepartureKind.Departure)} deliberate, {here.Count(d => d.Kind == DepartureKind.NotYet)} not yet (docs/seed-fidelity.md)\n");
         if (here.Count == 0) sb.Append("  (none)\n");
         foreach (var d in here.OrderBy(d => d.Kind).ThenBy(d => d.Id, StringComparer.Ordinal))
             sb.Append($"  {d.Label,-9}  {d.Id}  {d.Requirement}\n             {d.Reason}\n");
