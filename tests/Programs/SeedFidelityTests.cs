@@ -168,7 +168,7 @@ public class SeedFidelityTests
 
     // ---- Seed 002: ConsensusNet ------------------------------------------------------------------
 
-    [Fact] // 002-08, 002-09, 002-12, 002-16, 002-24
+    [Fact] // 002-08, 002-09, 002-12, 002-16, 002-24, 002-25
     public void ConsensusNet_dev_follows_the_development_compose_file()
     {
         var p = ProgramView.Of("consensusnet", "dev");
@@ -182,6 +182,10 @@ public class SeedFidelityTests
         Assert.Equal([80], p.Published("consensusnet-nginx-1").Select(x => x.External));
         Assert.Single(p.Replicas("agent"));
         Assert.Matches(@"^postgresql://consensus:\$\{[^}]+\}@db:5432/consensusnet$", p.Env("consensusnet-api-1", "DATABASE_URL"));
+        foreach (var c in new[] { "consensusnet-api-1", "consensusnet-agent-1" })
+            Assert.Equal(["${consensusnet-db}", "${consensusnet-redis}"], p.DependsOn(c).Order(StringComparer.Ordinal));
+        Assert.Contains("${consensusnet-api-1}", p.DependsOn("consensusnet-nginx-1"));
+        Assert.Contains("${consensusnet-frontend-1}", p.DependsOn("consensusnet-nginx-1"));
     }
 
     [Fact] // 002-01, 002-02, 002-03, 002-10, 002-13, 002-16, 002-18, 002-19, 002-21
