@@ -20,8 +20,9 @@ public static class PlanCommand
         var selection = StackSelection.Resolve(o, env)
             ?? throw new InputException("command line", "--stack", null, "plan needs a stack: --stack NAME, PULUMI_STACK, or --system NAME --env ENV");
         var sw = Stopwatch.StartNew();
-        // The departures are read from a fresh definition: composing may rewrite the one it is given.
-        var departures = (selection.Definition ?? SystemCatalog.Find(selection.Settings.System))?.Departures ?? [];
+        // A seed system's departures, read from a fresh definition (composing may rewrite the one it is given);
+        // a definition given by the selection (--generated) has no seed.
+        var departures = selection.Definition is null ? SystemCatalog.Find(selection.Settings.System)?.Departures : null;
         var synthesis = Synthesizer.Run(selection.Settings, selection.Definition);
         var text = ProgramEmitter.Emit(synthesis.Program);
         sw.Stop();

@@ -1,0 +1,81 @@
+using Infra.Components.Core;
+using Infra.Stacks.Composition;
+using Infra.Stacks.Model;
+
+namespace Infra.Tests.Programs;
+
+/// <summary>Departures are declared with an id of the doc's form, a reason and known environments, or the system is rejected.</summary>
+public class DepartureDeclarationTests
+{
+    private static StackSettings Dev => StackSettings.Create("t", "pliers", "dev", "docker",
+        new Dictionary<string, ImageSetting>(), new Dictionary<string, int>(), new Dictionary<string, int>(), false, "Pulumi.t.yaml");
+
+    private static SystemBuilder Builder()
+    {
+        var b = new SystemBuilder("shop", "test shop", "seed 009 (test)", "stacks/Systems/Shop.cs");
+        b.AddService("api").WithHttp(8000, "/health");
+        return b;
+    }
+
+    private static InputException Rejected(SystemBuilder b) =>
+        Assert.Throws<InputException>(() => Synthesizer.Compose(Dev with { System = "shop" }, b.Build()));
+
+    [Theory]
+    [InlineData("9-1")]
+    [InlineData("009-1")]
+    [InlineData("009_01")]
+    [InlineData("")]
+    public void An_id_not_of_the_form_seed_dash_row_is_rejected(string id)
+    {
+        var b = Builder();
+        b.Departs(id, "L1: something the seed says", "a reason that is long enough");
+        var e = Rejected(b);
+        Assert.Contains("departures[0].id", e.Message);
+        Assert.Contains("001-07", e.Message);
+    }
+
+    [Fact]
+    public void The_same_id_twice_is_rejected()
+    {
+        var b = Builder();
+        b.Departs("009-01", "L1: something", "a reason that is long enough");
+        b.NotYet("009-01", "L2: something else", "another reason, long enough");
+        Assert.Contains("declared twice", Rejected(b).Message);
+    }
+
+    [Fact]
+    public void A_departure_needs_a_reason_and_known_environments()
+    {
+        var b = Builder();
+        b.Departs("009-01", "L1: something", "because");
+        Assert.Contains("departures[0].reason", Rejected(b).Message);
+
+        b = Builder();
+        b.Departs("009-01", "L1: something", "a reason that is long enough", "production");
+        var e = Rejected(b);
+        Assert.Contains("departures[0].environments", e.Message);
+        Assert.Contains("dev, staging, prod", e.Message);
+    }
+
+    [Fact]
+    public void Environments_limit_where_a_departure_applies()
+    {
+        var b = Builder();
+        b.Departs("009-01", "L1: everywhere", "a reason that is long enough");
+        b.NotYet("009-02", "L2: only prod", "a reason that is long enough", "prod");
+        var def = b.Build();
+        Assert.Equal(["009-01"], def.DeparturesIn("dev").Select(d => d.Id));
+        Assert.Equal(["009-01", "009-02"], def.DeparturesIn("prod").Select(d => d.Id));
+        Assert.Equal("009", def.Departures[1].Seed);
+        Assert.Equal("not yet", def.Departures[1].Label);
+        Synthesizer.Compose(Dev with { System = "shop" }, def); // valid declarations compose
+    }
+
+    [Fact]
+    public void Plan_of_a_generated_system_has_no_seed_section()
+    {
+        var r = Synth.Cli("plan", "--generated", "3", "--env", "dev");
+        Assert.True(r.Exit == 0, r.Stderr);
+        Assert.DoesNotContain("Departures from the seed", r.Stdout);
+    }
+}
