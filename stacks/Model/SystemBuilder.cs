@@ -110,6 +110,14 @@ public sealed class ServiceBuilder(ServiceDef def)
         return this;
     }
     public ServiceBuilder WithEnv(string key, string value) { def.Environment.Add(new(key, value)); return this; }
+
+    /// <summary>A value for one environment only, replacing the <see cref="WithEnv"/> value of the same name there.</summary>
+    public ServiceBuilder WithEnvIn(string environment, string key, string value)
+    {
+        if (!def.EnvironmentOverrides.TryGetValue(environment, out var list)) def.EnvironmentOverrides[environment] = list = [];
+        list.Add(new(key, value));
+        return this;
+    }
     public ServiceBuilder WithSecret(string envName, SecretSource source) { def.SecretEnvironment.Add(new(envName, source)); return this; }
     public ServiceBuilder WithConfigFile(string path, string content) { def.Files.Add(new ConfigFile(path, content)); return this; }
     public ServiceBuilder WithReference(ServiceBuilder other) { def.References.Add(other.Name); return this; }
@@ -122,6 +130,7 @@ public sealed class ServiceBuilder(ServiceDef def)
     public ServiceBuilder WithDataVolume(string path) { def.DataPath = path; return this; }
     public ServiceBuilder WithReplicas(int replicas) { def.FixedReplicas = replicas; return this; }
     public ServiceBuilder WithMinReplicas(int replicas) { def.MinReplicas = replicas; return this; }
+    public ServiceBuilder WithMaxReplicas(int replicas) { def.MaxReplicas = replicas; return this; }
     public ServiceBuilder WithLimits(double cpus, int memoryMb) { def.Limits = new ResourceLimits(cpus, memoryMb); return this; }
     public ServiceBuilder WithUser(string user) { def.User = user; return this; }
     public ServiceBuilder WithCommand(params string[] command) { def.Command.AddRange(command); return this; }

@@ -60,6 +60,10 @@ public sealed class ServiceDef
     /// <summary>Minimum replicas whatever the profile (e.g. three agent workers).</summary>
     public int MinReplicas { get; set; } = 1;
     public List<KeyValuePair<string, string>> Environment { get; } = [];
+    /// <summary>Per environment ("dev"): values that replace or add to <see cref="Environment"/> there (seed 002: ENV=development in dev).</summary>
+    public Dictionary<string, List<KeyValuePair<string, string>>> EnvironmentOverrides { get; } = new(StringComparer.Ordinal);
+    /// <summary>Maximum replicas whatever the profile (e.g. seed 001's two ai-service replicas); null: no maximum.</summary>
+    public int? MaxReplicas { get; set; }
     public List<KeyValuePair<string, SecretSource>> SecretEnvironment { get; } = [];
     public List<ConfigFile> Files { get; } = [];
     /// <summary>Names of the services, database or cache this service uses and waits for.</summary>
@@ -76,6 +80,19 @@ public sealed class ServiceDef
     public string? DefaultImage { get; set; }
 
     public ServicePort? PrimaryPort => Ports.Count > 0 ? Ports[0] : null;
+
+    /// <summary>The environment variables in one environment: <see cref="Environment"/> with that environment's overrides applied, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentFor(string environment)
+    {
+        if (!EnvironmentOverrides.TryGetValue(environment, out var overrides)) return Environment;
+        var result = Environment.Select(e => overrides.FindIndex(o => o.Key == e.Key) is var i and >= 0 ? overrides[i] : e).ToList();
+        result.AddRange(overrides.Where(o => Environment.TrueForAll(e => e.Key != o.Key)));
+        return result;
+    }
+
+    /// <summary>Replicas where the profile gives <paramref name="profileReplicas"/>: the fixed count, else the profile's within the minimum and maximum.</summary>
+    public int ReplicasFor(int profileReplicas) =>
+        FixedReplicas ?? Math.Min(Math.Max(profileReplicas, MinReplicas), Math.Max(MinReplicas, MaxReplicas ?? int.MaxValue));
 }
 
 public sealed record DatabaseDef(string Name, string Database, string User)

@@ -62,6 +62,19 @@ public static class SystemValidator
             CheckNetworks(s.Networks, key + ".networks");
             if (s.FixedReplicas is < 1) throw new InputException(file, key + ".replicas", s.FixedReplicas.ToString(), "replicas must be at least 1");
             if (s.MinReplicas < 1) throw new InputException(file, key + ".minReplicas", s.MinReplicas.ToString(), "must be at least 1");
+            if (s.MaxReplicas is { } max && max < s.MinReplicas) throw new InputException(file, key + ".maxReplicas", max.ToString(), $"must be at least the minimum ({s.MinReplicas})");
+            foreach (var (envName, envOverrides) in s.EnvironmentOverrides)
+            {
+                if (Infra.Stacks.Profiles.EnvironmentProfile.Find(envName) is null)
+                    throw new InputException(file, $"{key}.environment[{envName}]", envName, "unknown environment; one of: " + Infra.Stacks.Profiles.EnvironmentProfile.Allowed);
+                foreach (var g in envOverrides.GroupBy(o => o.Key).Where(g => g.Count() > 1))
+                    throw new InputException(file, $"{key}.environment[{envName}]", g.Key, "the variable is set twice");
+                foreach (var o in envOverrides)
+                {
+                    if (!IsEnvName(o.Key)) throw new InputException(file, $"{key}.environment[{envName}]", o.Key, "variable names are letters, digits and '_', not starting with a digit");
+                    if (s.SecretEnvironment.Exists(e => e.Key == o.Key)) throw new InputException(file, $"{key}.environment[{envName}]", o.Key, "the variable is a secret; secrets do not vary by environment here");
+                }
+            }
             if (s.Limits.Cpus <= 0 || s.Limits.MemoryMb < 16) throw new InputException(file, key + ".limits", $"{s.Limits.Cpus} CPU / {s.Limits.MemoryMb} MB", "CPU must be > 0 and memory at least 16 MB");
             var ports = new HashSet<int>();
             for (var i = 0; i < s.Ports.Count; i++)

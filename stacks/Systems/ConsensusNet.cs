@@ -23,6 +23,7 @@ public static class ConsensusNet
         var api = s.AddService("api", "API (FastAPI)")
             .WithHttp(8000, "/health", publish: 8000) // seed 002 L186-187 (dev); outside dev only nginx publishes
             .WithEnv("ENV", "production")
+            .WithEnvIn("dev", "ENV", "development") // seed 002 L185, L344
             .WithSecret("OPENAI_API_KEY", SecretSource.Config("openaiApiKey"))
             .WithReference(db)
             .WithReference(redis)
@@ -33,6 +34,7 @@ public static class ConsensusNet
             .WithHealth(Infra.Components.Workloads.HealthCheck.Exec("kill -0 1"))
             // Seed 002 L271: 3 agent replicas in production; L192-202: one in development. The profile gives 1 / 2 / 3.
             .WithEnv("ENV", "production")
+            .WithEnvIn("dev", "ENV", "development") // seed 002 L199
             .WithSecret("OPENAI_API_KEY", SecretSource.Config("openaiApiKey"))
             .WithReference(db)
             .WithReference(redis)
@@ -41,6 +43,7 @@ public static class ConsensusNet
         var frontend = s.AddService("frontend", "frontend (Next.js)")
             .WithHttp(3000, "/", publish: 3000) // seed 002 L213-214 (dev)
             .WithEnv("NODE_ENV", "production")
+            .WithEnvIn("dev", "NODE_ENV", "development") // seed 002 L212
             .WithReference(api)
             .WithLimits(1, 1024)
             .OnNetworks(net);
@@ -60,7 +63,7 @@ public static class ConsensusNet
         s.Departs("002-11", "L354: REDIS_URL=redis://redis:6379 (Redis without a password)",
             "Redis always requires a generated password; REDIS_URL carries it");
         s.NotYet("002-14", "L185, L199, L212, L344: ENV=development and NODE_ENV=development in development",
-            "environment variables are the same in every environment (ENV=production, NODE_ENV=production); ServiceDef and DockerComposer need per-environment values", "dev");
+            "declared (WithEnvIn), but DockerComposer.AppService reads svc.Environment, so dev still gets ENV=production and NODE_ENV=production; it should read svc.EnvironmentFor(profile.Name)", "dev");
         s.Departs("002-15", "L182-183, L196-197, L208-210: dev mounts ./src and ./frontend into the containers (hot reload)",
             "the program deploys images (or stand-ins) only; source mounts belong to a developer's compose file, not to a stack", "dev");
         s.Departs("002-17", "L253-281: api and frontend run one container each in production",

@@ -79,3 +79,56 @@ public class DepartureDeclarationTests
         Assert.DoesNotContain("Departures from the seed", r.Stdout);
     }
 }
+
+/// <summary>Seed values the model holds for the composer: per-environment variables and a replica maximum.</summary>
+public class SeedModelValuesTests
+{
+    [Fact]
+    public void ConsensusNet_declares_development_values_for_dev()
+    {
+        var def = Infra.Stacks.Systems.SystemCatalog.Find("consensusnet")!;
+        foreach (var (svc, name) in new[] { ("api", "ENV"), ("agent", "ENV"), ("frontend", "NODE_ENV") })
+        {
+            var s = def.FindService(svc)!;
+            Assert.Contains(new KeyValuePair<string, string>(name, "development"), s.EnvironmentFor("dev"));
+            Assert.DoesNotContain(new KeyValuePair<string, string>(name, "production"), s.EnvironmentFor("dev"));
+            Assert.Contains(new KeyValuePair<string, string>(name, "production"), s.EnvironmentFor("staging"));
+            Assert.Contains(new KeyValuePair<string, string>(name, "production"), s.EnvironmentFor("prod"));
+        }
+    }
+
+    [Fact]
+    public void Overrides_replace_in_place_and_add_new_names_at_the_end()
+    {
+        var b = new SystemBuilder("shop", "t", "t");
+        var s = b.AddService("api").WithEnv("A", "1").WithEnv("B", "2").WithEnvIn("dev", "A", "x").WithEnvIn("dev", "C", "3").Definition;
+        Assert.Equal(["A=x", "B=2", "C=3"], s.EnvironmentFor("dev").Select(e => $"{e.Key}={e.Value}"));
+        Assert.Equal(["A=1", "B=2"], s.EnvironmentFor("prod").Select(e => $"{e.Key}={e.Value}"));
+    }
+
+    [Fact]
+    public void Pliers_ai_service_runs_at_most_two_replicas()
+    {
+        var ai = Infra.Stacks.Systems.SystemCatalog.Find("pliers")!.FindService("ai-service")!;
+        Assert.Equal([1, 2, 2], new[] { 1, 2, 3 }.Select(ai.ReplicasFor));
+        var api = Infra.Stacks.Systems.SystemCatalog.Find("pliers")!.FindService("api")!;
+        Assert.Equal([1, 2, 3], new[] { 1, 2, 3 }.Select(api.ReplicasFor));
+    }
+
+    [Fact]
+    public void Bad_overrides_and_maximums_are_rejected()
+    {
+        static InputException Rejected(Action<ServiceBuilder> configure)
+        {
+            var b = new SystemBuilder("shop", "test shop", "test", "stacks/Systems/Shop.cs");
+            configure(b.AddService("api").WithHttp(8000, "/health"));
+            var settings = StackSettings.Create("t", "pliers", "dev", "docker", new Dictionary<string, ImageSetting>(), new Dictionary<string, int>(), new Dictionary<string, int>(), false, "Pulumi.t.yaml");
+            return Assert.Throws<InputException>(() => Synthesizer.Compose(settings with { System = "shop" }, b.Build()));
+        }
+        Assert.Contains("unknown environment", Rejected(s => s.WithEnvIn("development", "ENV", "x")).Message);
+        Assert.Contains("set twice", Rejected(s => s.WithEnvIn("dev", "ENV", "x").WithEnvIn("dev", "ENV", "y")).Message);
+        Assert.Contains("letters, digits", Rejected(s => s.WithEnvIn("dev", "1ENV", "x")).Message);
+        Assert.Contains("secret", Rejected(s => s.WithSecret("TOKEN", SecretSource.Generated(16)).WithEnvIn("dev", "TOKEN", "x")).Message);
+        Assert.Contains("maxReplicas", Rejected(s => s.WithMinReplicas(3).WithMaxReplicas(2)).Message);
+    }
+}
