@@ -54,6 +54,24 @@ public sealed class SystemBuilder(string name, string title, string source, stri
         Definition.Monitoring = new MonitoringDef("monitoring") { GrafanaHostPort = grafanaHostPort, PrometheusHostPort = prometheusHostPort, Networks = [.. networks] };
 
     /// <summary>
+    /// The database is an external managed service in <paramref name="environments"/>: no container, no backup sidecar there,
+    /// and <c>DATABASE_URL</c> comes from the secret config key <paramref name="urlConfigKey"/>.
+    /// </summary>
+    public void UseExternalDatabase(string urlConfigKey, params string[] environments)
+    {
+        var db = Definition.Database ?? throw new InvalidOperationException("AddPostgres first: the external database replaces it in some environments");
+        Definition.Database = db with { ExternalIn = [.. environments], ExternalUrlConfig = urlConfigKey };
+    }
+
+    /// <summary>Publishes Loki on the host (dev only, like Grafana and Prometheus).</summary>
+    public void PublishLoki(int hostPort) =>
+        Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LokiHostPort = hostPort };
+
+    /// <summary>How long Loki keeps logs for this system.</summary>
+    public void RetainLogs(int days) =>
+        Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LogRetentionDays = days };
+
+    /// <summary>
     /// Declares a deliberate departure from the seed: <paramref name="id"/> is the row in docs/seed-fidelity.md
     /// ("001-07"), <paramref name="requirement"/> quotes the seed, <paramref name="reason"/> says why the Docker
     /// target does otherwise; <paramref name="environments"/> limits it (none: every environment). Plan prints it.

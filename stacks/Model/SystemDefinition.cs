@@ -98,6 +98,12 @@ public sealed class ServiceDef
 public sealed record DatabaseDef(string Name, string Database, string User)
 {
     public int? DevHostPort { get; init; }
+    /// <summary>Environments where the database is an external managed service (seed 002: DO Managed Database in production): no container there.</summary>
+    public List<string> ExternalIn { get; init; } = [];
+    /// <summary>The secret config key holding the external database's URL (injected as <c>DATABASE_URL</c>).</summary>
+    public string? ExternalUrlConfig { get; init; }
+
+    public bool IsExternalIn(string environment) => ExternalIn.Contains(environment, StringComparer.Ordinal);
     public ResourceLimits Limits { get; init; } = new(2, 2048);
     public List<string> Networks { get; init; } = [];
 }
@@ -123,5 +129,9 @@ public sealed record MonitoringDef(string Name)
 {
     public int GrafanaHostPort { get; init; } = 3003;
     public int? PrometheusHostPort { get; init; }
+    /// <summary>Loki's host port in dev (seed 001 L683-684); null: not published.</summary>
+    public int? LokiHostPort { get; init; }
+    /// <summary>How long Loki keeps logs; null: the LokiSpec default (30 days, seed 004 L297).</summary>
+    public int? LogRetentionDays { get; init; }
     public List<string> Networks { get; init; } = [];
 }

@@ -50,7 +50,16 @@ public static class SystemValidator
 
         if (def.Services.Count == 0) throw new InputException(file, "services", null, "a system needs at least one service");
         foreach (var s in def.Services) Claim(s.Name, $"services[{s.Name}]");
-        if (def.Database is { } db) { Claim(db.Name, "database"); CheckNetworks(db.Networks, "database.networks"); }
+        if (def.Database is { } db)
+        {
+            Claim(db.Name, "database");
+            CheckNetworks(db.Networks, "database.networks");
+            foreach (var e in db.ExternalIn)
+                if (Infra.Stacks.Profiles.EnvironmentProfile.Find(e) is null)
+                    throw new InputException(file, "database.externalIn", e, "unknown environment; one of: " + Infra.Stacks.Profiles.EnvironmentProfile.Allowed);
+            if (db.ExternalIn.Count > 0 && (db.ExternalUrlConfig is not { Length: > 0 } k || !char.IsAsciiLetterLower(k[0]) || !Text.All(k, char.IsAsciiLetterOrDigit)))
+                throw new InputException(file, "database.externalUrlConfig", db.ExternalUrlConfig, "an external database needs the secret config key holding its URL, e.g. databaseUrl");
+        }
         if (def.Cache is { } cache) { Claim(cache.Name, "cache"); CheckNetworks(cache.Networks, "cache.networks"); }
         if (def.Proxy is { } proxy) { Claim(proxy.Name, "proxy"); CheckNetworks(proxy.Networks, "proxy.networks"); }
         if (def.Monitoring is { } mon) { Claim(mon.Name, "monitoring"); CheckNetworks(mon.Networks, "monitoring.networks"); }
@@ -129,6 +138,8 @@ public static class SystemValidator
         {
             claims.Add(new HostPortClaim(m.GrafanaHostPort, $"monitoring '{m.Name}' (Grafana)", file, "monitoring.grafanaPort"));
             if (m.PrometheusHostPort is { } pp) claims.Add(new HostPortClaim(pp, $"monitoring '{m.Name}' (Prometheus)", file, "monitoring.prometheusPort"));
+            if (m.LokiHostPort is { } lp) claims.Add(new HostPortClaim(lp, $"monitoring '{m.Name}' (Loki)", file, "monitoring.lokiPort"));
+            if (m.LogRetentionDays is < 1) throw new InputException(file, "monitoring.logRetentionDays", m.LogRetentionDays.ToString(), "at least 1 day");
         }
         foreach (var c in claims) CheckPort(c.File, c.Key, c.Port);
         for (var i = 0; i < def.Waivers.Count; i++)

@@ -18,6 +18,7 @@ public static class ConsensusNet
         var net = s.AddNetwork("consensusnet");
 
         var db = s.AddPostgres("db", "consensusnet", "consensus", devHostPort: 5432, networks: net);
+        s.UseExternalDatabase("databaseUrl", "prod"); // seed 002 L85-88, L257, L353: DO Managed Database, DATABASE_URL is a secret
         var redis = s.AddRedis("redis", devHostPort: 6379, networks: net); // seed 002 L229-230
 
         var api = s.AddService("api", "API (FastAPI)")
@@ -59,7 +60,7 @@ public static class ConsensusNet
         s.NotYet("002-06", "L333: docker login ghcr.io with GITHUB_TOKEN before pulling",
             "no registry credentials: the RemoteImage pull has no registryAuth (components/Docker/DockerImage.cs, docker provider registryAuth from a secret config)", "staging", "prod");
         s.NotYet("002-07", "L85-88, L257, L353: production PostgreSQL is a DO Managed Database chosen by the secret DATABASE_URL (sslmode=require)",
-            "the program always runs a PostgreSQL container; DockerComposer would need 'external in prod': no container, no backup sidecar, DATABASE_URL from a secret config", "prod");
+            "declared (UseExternalDatabase(\"databaseUrl\", \"prod\")), but DockerComposer ignores DatabaseDef.ExternalIn and still runs a PostgreSQL container and its backup in prod", "prod");
         s.Departs("002-11", "L354: REDIS_URL=redis://redis:6379 (Redis without a password)",
             "Redis always requires a generated password; REDIS_URL carries it");
         s.NotYet("002-14", "L185, L199, L212, L344: ENV=development and NODE_ENV=development in development",

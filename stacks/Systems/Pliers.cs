@@ -63,6 +63,7 @@ public static class Pliers
 
         s.AddReverseProxy("traefik", ProxyKind.Traefik, [("/api", api), ("/ai", ai), ("/", web)], networks: frontend);
         s.AddMonitoring(grafanaHostPort: 3003, prometheusHostPort: 9090, frontend, backend); // seed 001 L665-666, L673-674
+        s.PublishLoki(3100); // seed 001 L683-684
 
         // Where this program does not do what seed 001 says (rows of docs/seed-fidelity.md).
         s.NotYet("001-02", "L275: ./infrastructure/postgres/init.sql mounted into /docker-entrypoint-initdb.d",
@@ -90,7 +91,7 @@ public static class Pliers
         s.Departs("001-26", "L665-666, L673-674: Prometheus 9090 and Grafana 3003 published on the host",
             "published in dev only: they speak plain HTTP, so elsewhere they are reached through an SSH tunnel", "staging", "prod");
         s.NotYet("001-27", "L683-684: Loki 3100 published on the host",
-            "MonitoringArgs has no Loki host port (components/Docker/Monitoring.cs) for DockerComposer to set", "dev");
+            "declared (PublishLoki(3100)), but MonitoringArgs has no Loki host port (components/Docker/Monitoring.cs) for DockerComposer to pass MonitoringDef.LokiHostPort to", "dev");
         s.Departs("001-28", "L661, L669, L679: prom/prometheus, grafana/grafana, grafana/loki at :latest",
             "pinned versions (v2.55.1, 11.3.1, 3.3.2): a moving tag makes the same program deploy different software (policy WRK-007)");
         s.Departs("001-29", "L676: GF_SECURITY_ADMIN_PASSWORD from ${GRAFANA_PASSWORD}",

@@ -63,6 +63,7 @@ public static class VruPlatform
 
         s.AddReverseProxy("nginx", ProxyKind.Nginx, [("/api", api), ("/", frontend)], networks: edge);
         s.AddMonitoring(grafanaHostPort: 3001, edge, backend);
+        s.RetainLogs(14); // seed 003 L218: log rotation every 14 days
 
         // Where this program does not do what seed 003 says (rows of docs/seed-fidelity.md).
         s.Departs("003-03", "L169, L197-199: firewall open on 3000 and 8000; frontend and API gateway reached directly on those ports",
@@ -74,7 +75,7 @@ public static class VruPlatform
         s.Departs("003-14", "L121-126, L223: ADR-004 bind mounts under /opt/vru-platform (backups in /opt/vru-platform/backups)",
             "named Docker volumes, protected outside dev: a Pulumi program cannot assume host directories exist");
         s.NotYet("003-17", "L193, L218: centralised logs with rotation every 14 days",
-            "Loki keeps logs 30 days (LokiSpec default, seed 004) and DockerComposer passes no per-system retention; container logs rotate by size (10m x 3)");
+            "declared (RetainLogs(14)), but DockerComposer renders new LokiSpec() (30 days) for every system; container logs rotate by size (10m x 3)");
         s.Departs("003-18", "L163, L217: database backups (vru-platform backup)",
             "dev has no backups (seed 004's table); staging runs daily and prod hourly + daily pg_dump from the backup sidecar", "dev");
         s.NotYet("003-19", "L219: volume snapshots for persistent data",

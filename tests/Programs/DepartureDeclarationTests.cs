@@ -132,3 +132,37 @@ public class SeedModelValuesTests
         Assert.Contains("maxReplicas", Rejected(s => s.WithMinReplicas(3).WithMaxReplicas(2)).Message);
     }
 }
+
+/// <summary>Seed values for data and monitoring the model holds for the composer.</summary>
+public class SeedModelDataValuesTests
+{
+    [Fact]
+    public void Declared_external_database_log_retention_and_loki_port()
+    {
+        var db = Infra.Stacks.Systems.SystemCatalog.Find("consensusnet")!.Database!;
+        Assert.True(db.IsExternalIn("prod"));
+        Assert.False(db.IsExternalIn("dev"));
+        Assert.Equal("databaseUrl", db.ExternalUrlConfig);
+        Assert.Equal(14, Infra.Stacks.Systems.SystemCatalog.Find("vru")!.Monitoring!.LogRetentionDays);
+        Assert.Equal(3100, Infra.Stacks.Systems.SystemCatalog.Find("pliers")!.Monitoring!.LokiHostPort);
+    }
+
+    [Fact]
+    public void Bad_declarations_are_rejected()
+    {
+        static string Rejected(Action<SystemBuilder> configure)
+        {
+            var b = new SystemBuilder("shop", "test shop", "test", "stacks/Systems/Shop.cs");
+            b.AddService("api").WithHttp(8000, "/health");
+            b.AddPostgres("db", "shop", "shop");
+            b.AddMonitoring(3003);
+            configure(b);
+            var settings = StackSettings.Create("t", "pliers", "dev", "docker", new Dictionary<string, ImageSetting>(), new Dictionary<string, int>(), new Dictionary<string, int>(), false, "Pulumi.t.yaml");
+            return Assert.Throws<InputException>(() => Synthesizer.Compose(settings with { System = "shop" }, b.Build())).Message;
+        }
+        Assert.Contains("database.externalIn", Rejected(b => b.UseExternalDatabase("databaseUrl", "production")));
+        Assert.Contains("database.externalUrlConfig", Rejected(b => b.UseExternalDatabase("DATABASE_URL", "prod")));
+        Assert.Contains("host port 3003 is published twice", Rejected(b => b.PublishLoki(3003)));
+        Assert.Contains("monitoring.logRetentionDays", Rejected(b => b.RetainLogs(0)));
+    }
+}
