@@ -20,13 +20,13 @@ public sealed class Deployment : IDisposable
     private readonly Dictionary<string, ContainerPlan> _plans = new(StringComparer.Ordinal);
     private readonly List<string> _log = [];
 
-    public Deployment(string system, PulumiProgram program)
+    public Deployment(string system, PulumiProgram program, bool removeStale = true)
     {
         System = system;
         Program = program;
         program.ImageFor = r => LocalImages.For((string)r.Properties["name"]!).Image;
         DockerCli.RequireDaemon();
-        RemoveEverything();
+        if (removeStale) RemoveEverything();
     }
 
     public string System { get; }
@@ -41,14 +41,40 @@ public sealed class Deployment : IDisposable
         Program.ImageResourceOf(container) is { } img ? LocalImages.For((string)img.Properties["name"]!) : LocalImages.For((string)container.Properties["image"]!);
 
     /// <summary>"pliers-monitoring-grafana (STAND-IN for grafana/grafana ...)" — used in every assertion message.</summary>
-    public string Describe(ProgramResource container) => $"{container.Properties["name"]} [{ImageOf(container).Note}]";
+    public string Describe(ProgramResource container) =>
+        $"{container.Properties["name"]} [{ImageOf(container).Note}" +
+        (Label(container, "platform.standin") == "true" ? "; the dev program's own STAND-IN for a missing app image]" : "]");
 
     public void CreateNetworksAndVolumes()
     {
         foreach (var n in Program.OfType(PulumiProgram.NetworkType))
             Docker(ContainerTranslator.NetworkCreate(WithLabel(Program.ResolvedProperties(n))), $"network {n.Name}");
-        foreach (var v in Program.OfType(PulumiProgram.VolumeType))
-            Docker(ContainerTranslator.VolumeCreate(WithLabel(Program.ResolvedProperties(v))), $"volume {v.Name}");
+        foreach (var v in Program.OfType(PulumiProgram.VolumeType)) CreateVolume(v);
+    }
+
+    public void CreateVolume(ProgramResource volume) =>
+        Docker(ContainerTranslator.VolumeCreate(WithLabel(Program.ResolvedProperties(volume))), $"volume {volume.Name}");
+
+    /// <summary>The resolved value of one of a container's environment variables.</summary>
+    public string Env(ProgramResource container, string key)
+    {
+        var envs = (List<object?>)Program.ResolvedProperties(container)["envs"]!;
+        var hit = envs.Cast<string>().FirstOrDefault(e => e.StartsWith(key + "=", StringComparison.Ordinal));
+        return hit?[(key.Length + 1)..] ?? throw new KeyNotFoundException($"{container.Name} has no env {key}");
+    }
+
+    /// <summary>The value of a platform label (e.g. platform.role) on a resource, or null.</summary>
+    public static string? Label(ProgramResource r, string label) =>
+        r.Properties.TryGetValue("labels", out var l) && l is List<object?> list
+            ? list.Cast<Dictionary<string, object?>>().Where(x => (string?)x["label"] == label).Select(x => (string?)x["value"]).FirstOrDefault()
+            : null;
+
+    /// <summary>First network name and first alias of a container on it (how the app reaches it).</summary>
+    public (string Network, string Alias) AppAddress(ProgramResource container)
+    {
+        var props = Program.ResolvedProperties(container);
+        var first = ((List<object?>)props["networksAdvanced"]!).Cast<Dictionary<string, object?>>().First();
+        return ((string)first["name"]!, ((List<object?>)first["aliases"]!).Cast<string>().First());
     }
 
     /// <summary>Resolves, adjusts (see class summary) and translates one container.</summary>

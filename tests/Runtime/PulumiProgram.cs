@@ -59,6 +59,13 @@ public sealed class PulumiProgram
     /// <summary>The value a generated random password resolves to (stable within this instance).</summary>
     public string Generated(string resourceName) => _generated.TryGetValue(resourceName, out var v) ? v : _generated[resourceName] = NewPassword(Get(resourceName));
 
+    /// <summary>Uses <paramref name="other"/>'s generated values (same secrets, e.g. a sidecar taken from another environment's program).</summary>
+    public void ShareGeneratedWith(PulumiProgram other)
+    {
+        foreach (var r in OfType(RandomPasswordType))
+            if (other.Resources.Any(o => o.Name == r.Name && o.Type == RandomPasswordType)) _generated[r.Name] = other.Generated(r.Name);
+    }
+
     /// <summary>A deep copy of <paramref name="value"/> with every interpolation resolved.</summary>
     public object? Resolve(object? value) => value switch
     {
