@@ -10,8 +10,10 @@ namespace Infra.Tests.Runtime;
 /// provider's <c>wait</c> does). Everything carries the label <see cref="TestLabel"/> and is removed on
 /// dispose and before each deployment (stale leftovers of a killed run), so a failing test cleans up too.
 /// <para>Harness adjustments to the program, all here: images via <see cref="LocalImages"/> (stand-ins get the
-/// stand-in entrypoint), a published port with no <c>ip</c> is bound to 127.0.0.1 (nothing leaves this machine;
-/// the program itself binds 0.0.0.0 — a composer defect), and the test label is added.</para>
+/// stand-in entrypoint); published ports are bound to 127.0.0.1 (nothing leaves this machine; the program itself
+/// binds 0.0.0.0 — a composer defect) on a host port Docker picks, so systems and other engineers' tests never
+/// clash on 80/3000/5432 (the declared port stays in <see cref="ContainerPlan.Ports"/>; <c>docker port</c> gives the
+/// real one); and the test label (value: the deployment's scope) is added.</para>
 /// </summary>
 public sealed class Deployment : IDisposable
 {
@@ -26,7 +28,7 @@ public sealed class Deployment : IDisposable
         Program = program;
         program.ImageFor = r => LocalImages.For((string)r.Properties["name"]!).Image;
         DockerCli.RequireDaemon();
-        if (removeStale) RemoveEverything();
+        if (removeStale) RemoveEverything(system);
     }
 
     public string System { get; }
@@ -92,9 +94,19 @@ public sealed class Deployment : IDisposable
             props["envs"] = envs;
         }
         if (props.TryGetValue("ports", out var ports) && ports is List<object?> pl)
+        {
             foreach (var p in pl.Cast<Dictionary<string, object?>>())
+            {
                 if (!p.ContainsKey("ip")) p["ip"] = "127.0.0.1";
-        return _plans[container.Name] = ContainerTranslator.Translate(props);
+                p.Remove("external");
+            }
+        }
+        var plan = ContainerTranslator.Translate(props);
+        // Keep the ports as the program declares them (for assertions); only the docker arguments use the adjusted ones.
+        var declared = container.Properties.TryGetValue("ports", out var dp) && dp is not null
+            ? ContainerTranslator.Translate(new Dictionary<string, object?> { ["name"] = plan.Name, ["image"] = "x", ["ports"] = Program.Resolve(dp) }).Ports
+            : [];
+        return _plans[container.Name] = plan with { Ports = declared };
     }
 
     /// <summary>Creates, prepares (networks, uploads) and starts one container; no wait.</summary>
@@ -231,10 +243,10 @@ public sealed class Deployment : IDisposable
         if (!r.Ok) throw new Xunit.Sdk.XunitException($"{what} failed:\n{r}\n--- deployment log ---\n{Log}");
     }
 
-    /// <summary>Removes every container, volume and network carrying <see cref="TestLabel"/> (any system).</summary>
-    public static void RemoveEverything()
+    /// <summary>Removes every container, volume and network whose <see cref="TestLabel"/> is <paramref name="scope"/>.</summary>
+    public static void RemoveEverything(string scope)
     {
-        var filter = "label=" + TestLabel;
+        var filter = $"label={TestLabel}={scope}";
         var containers = DockerCli.Ok("ps", "-aq", "--filter", filter).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (containers.Length > 0) DockerCli.Run(["rm", "-f", "-v", .. containers], TimeSpan.FromSeconds(120));
         var volumes = DockerCli.Ok("volume", "ls", "-q", "--filter", filter).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -243,7 +255,7 @@ public sealed class Deployment : IDisposable
         if (networks.Length > 0) DockerCli.Run(["network", "rm", .. networks]);
     }
 
-    public void Dispose() => RemoveEverything();
+    public void Dispose() => RemoveEverything(System);
 
     public static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
 }
