@@ -9,8 +9,9 @@ namespace Infra.Tests.Runtime;
 /// survive a container recreate, the backup sidecar's dump restores into a fresh database, and containers
 /// on internal networks cannot be reached from the host.
 /// </summary>
-/// <remarks>One class per system: xunit runs classes in parallel (2 at a time on 2 cores); the waits are mostly
-/// Docker's 10 s health intervals, not CPU. Each system's objects carry its own label value and names.</remarks>
+/// <remarks>One class (and collection "runtime SYSTEM") per system: xunit runs collections in parallel (2 at a time on
+/// 2 cores); the waits are mostly Docker's 10 s health intervals, not CPU. Other tests that deploy containers of the
+/// same system (same names) join that system's collection.</remarks>
 [Trait("Category", RuntimeCollection.Category)]
 public abstract class SeedSystemRuntimeTests(ITestOutputHelper output)
 {
@@ -166,30 +167,35 @@ public abstract class SeedSystemRuntimeTests(ITestOutputHelper output)
     }
 }
 
+[Collection("runtime pinai")]
 public sealed class PinaiRuntimeTests(ITestOutputHelper output) : SeedSystemRuntimeTests(output)
 {
     [Fact]
     public void Dev_program_runs_healthy_keeps_its_data_and_hides_internal_services() => DeployAndCheck("pinai");
 }
 
+[Collection("runtime pliers")]
 public sealed class PliersRuntimeTests(ITestOutputHelper output) : SeedSystemRuntimeTests(output)
 {
     [Fact]
     public void Dev_program_runs_healthy_keeps_its_data_and_hides_internal_services() => DeployAndCheck("pliers");
 }
 
+[Collection("runtime consensusnet")]
 public sealed class ConsensusNetRuntimeTests(ITestOutputHelper output) : SeedSystemRuntimeTests(output)
 {
     [Fact]
     public void Dev_program_runs_healthy_keeps_its_data_and_hides_internal_services() => DeployAndCheck("consensusnet");
 }
 
+[Collection("runtime vru")]
 public sealed class VruRuntimeTests(ITestOutputHelper output) : SeedSystemRuntimeTests(output)
 {
     [Fact]
     public void Dev_program_runs_healthy_keeps_its_data_and_hides_internal_services() => DeployAndCheck("vru");
 }
 
+[Collection("runtime normaldance")]
 public sealed class NormalDanceRuntimeTests(ITestOutputHelper output) : SeedSystemRuntimeTests(output)
 {
     [Fact]
