@@ -32,6 +32,16 @@ fi
 
 # --- 2. daemon --------------------------------------------------------------------------------------
 if ! docker info >/dev/null 2>&1; then
+  # A daemon that is still starting or shutting down gets time to finish first.
+  for _ in $(seq 60); do
+    pgrep -x dockerd >/dev/null 2>&1 || break
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+fi
+if ! docker info >/dev/null 2>&1; then
+  if pgrep -x dockerd >/dev/null 2>&1; then log "dockerd is running but does not answer; see its log"; exit 1; fi
+  $SUDO rm -f /var/run/docker.pid   # stale after an unclean stop; dockerd refuses to start over it
   log "starting dockerd (log: $WORK/dockerd.log)"
   $SUDO sh -c "nohup dockerd >'$WORK/dockerd.log' 2>&1 &"
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
