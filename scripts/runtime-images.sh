@@ -95,7 +95,7 @@ for name in "${IMAGES[@]}"; do
     continue
   fi
   log "building local/$name"
-  docker build "${ADD_HOST[@]}" --label "platform.runtime.context=$key" -t "local/$name" "$ctx" >"$WORK/build-$name.log" 2>&1 \
+  docker build --force-rm "${ADD_HOST[@]}" --label "platform.runtime.context=$key" -t "local/$name" "$ctx" >"$WORK/build-$name.log" 2>&1 \
     || { log "build of local/$name failed:"; tail -30 "$WORK/build-$name.log" >&2; exit 1; }
 done
 docker image ls --filter reference='local/*' --format '{{.Repository}}:{{.Tag}} {{.Size}}' >&2
