@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 WORK=${RUNTIME_WORK_DIR:-/var/tmp/platform-runtime}
 IMAGES_DIR=tests/Runtime/images
 # Build order matters: each image is FROM the one before it in this list, or from local/debian.
-IMAGES=(busybox postgres redis nginx prometheus)
+IMAGES=(busybox postgres redis nginx prometheus alertmanager node-exporter)
 SUITE=bookworm
 mkdir -p "$WORK"
 

@@ -49,6 +49,10 @@ public static class LocalImages
         ["nginxinc/nginx-unprivileged"] = new("local/nginx", "look-alike of nginxinc/nginx-unprivileged (Debian nginx 1.22)"),
         // Look-alike: Debian prometheus 2.42, binary as entrypoint like prom/prometheus.
         ["prom/prometheus"] = new("local/prometheus", "look-alike of prom/prometheus (Debian prometheus 2.42)"),
+        // Look-alike: Debian prometheus-alertmanager (no program deploys Alertmanager yet; see the composer defects).
+        ["prom/alertmanager"] = new("local/alertmanager", "look-alike of prom/alertmanager (Debian prometheus-alertmanager)"),
+        // Look-alike: Debian prometheus-node-exporter (no program deploys it yet; see the composer defects).
+        ["prom/node-exporter"] = new("local/node-exporter", "look-alike of prom/node-exporter (Debian prometheus-node-exporter)"),
         // STAND-IN: Grafana has no Debian package; busybox httpd answers /api/health on 3000.
         ["grafana/grafana"] = new("local/busybox", "STAND-IN for grafana/grafana (busybox httpd answering /api/health)",
             new StandIn("grafana/grafana", [3000], ["/api/health"], new Dictionary<string, string>())),
