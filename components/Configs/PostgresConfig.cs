@@ -21,6 +21,18 @@ public sealed record PostgresTuning(int MemoryMb, int MaxConnections, bool WalAr
         _ => throw new ArgumentOutOfRangeException(nameof(size), size, null),
     };
 
+    /// <summary>
+    /// The size class's settings with the memory budget capped at the container's memory limit, so that
+    /// shared_buffers (1/4), effective_cache_size (3/4) and work_mem are derived from what the container really has
+    /// (a 4 GB budget in a 2 GB container gets the server OOM-killed under load).
+    /// </summary>
+    public static PostgresTuning For(SizeClass size, int containerMemoryMb)
+    {
+        if (containerMemoryMb < 128) throw new ConfigException($"Container memory {containerMemoryMb} MB is below the 128 MB PostgreSQL needs.");
+        var t = For(size);
+        return t with { MemoryMb = Math.Min(t.MemoryMb, containerMemoryMb) };
+    }
+
     public int SharedBuffersMb => MemoryMb / 4;
     public int EffectiveCacheSizeMb => MemoryMb * 3 / 4;
     public int MaintenanceWorkMemMb => Math.Max(16, MemoryMb / 16);
@@ -73,9 +85,12 @@ public static class PostgresConfig
             "checkpoint_completion_target = 0.9");
         if (tuning.WalArchiving)
         {
+            // The command creates the archive directory itself (a missing directory used to fail every archive
+            // attempt forever, and WAL piled up in pg_wal), never overwrites an archived segment, and copies through
+            // a temporary name so a half-written segment is never taken for a complete one.
             t.Lines(
                 "archive_mode = on",
-                $"archive_command = 'test ! -f {tuning.ArchiveDir}/%f && cp %p {tuning.ArchiveDir}/%f'",
+                $"archive_command = '{ArchiveCommand(tuning.ArchiveDir)}'",
                 "archive_timeout = 3600");
         }
         else
@@ -98,6 +113,10 @@ public static class PostgresConfig
             "default_text_search_config = 'pg_catalog.english'");
         return t.ToString();
     }
+
+    /// <summary>The shell command PostgreSQL runs per WAL segment (%p path, %f file name) when archiving is on.</summary>
+    public static string ArchiveCommand(string archiveDir) =>
+        $"mkdir -p {archiveDir} && test ! -f {archiveDir}/%f && cp %p {archiveDir}/%f.partial && mv {archiveDir}/%f.partial {archiveDir}/%f";
 
     /// <summary>
     /// pg_hba.conf: local socket and loopback plus each client CIDR (sorted, de-duplicated),

@@ -17,6 +17,22 @@ public sealed record RedisSpec(int MaxMemoryMb, string EvictionPolicy, bool Appe
         _ => throw new ArgumentOutOfRangeException(nameof(size), size, null),
     };
 
+    /// <summary>
+    /// The size class's settings with maxmemory capped at <see cref="HeadroomPercent"/>% of the container's memory
+    /// limit: Redis needs room beyond its data set (allocator fragmentation, client and replication buffers, and the
+    /// copy-on-write pages of the forked child during AOF rewrite / RDB save). Without the cap a 2 GB maxmemory in a
+    /// 1 GB container is OOM-killed instead of evicting or refusing writes.
+    /// </summary>
+    public static RedisSpec For(SizeClass size, int containerMemoryMb)
+    {
+        if (containerMemoryMb < 16) throw new ConfigException($"Container memory {containerMemoryMb} MB is too small for Redis.");
+        var spec = For(size);
+        return spec with { MaxMemoryMb = Math.Min(spec.MaxMemoryMb, containerMemoryMb * HeadroomPercent / 100) };
+    }
+
+    /// <summary>Share of the container's memory limit Redis may use for data.</summary>
+    public const int HeadroomPercent = 60;
+
     public long MaxMemoryBytes => MaxMemoryMb * 1024L * 1024L;
 }
 

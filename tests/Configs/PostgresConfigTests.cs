@@ -235,4 +235,28 @@ public class PostgresConfigTests(PostgresCluster cluster) : IClassFixture<Postgr
         Proc.RunOk("/usr/bin/touch", ["-d", when, path]);
         return path;
     }
+
+    [Theory]
+    [InlineData(SizeClass.Minimal, 512, 128, 384)]
+    [InlineData(SizeClass.Medium, 1024, 256, 768)]
+    [InlineData(SizeClass.Full, 2048, 512, 1536)]
+    [InlineData(SizeClass.Full, 16384, 1024, 3072)]
+    public void Memory_settings_derive_from_the_container_limit(SizeClass size, int containerMb, int sharedBuffersMb, int effectiveCacheMb)
+    {
+        var t = PostgresTuning.For(size, containerMb);
+        Assert.Equal(sharedBuffersMb, t.SharedBuffersMb);
+        Assert.Equal(effectiveCacheMb, t.EffectiveCacheSizeMb);
+        Assert.True(t.MemoryMb <= containerMb);
+        Assert.Equal(PostgresTuning.For(size).WalArchiving, t.WalArchiving);
+        var conf = PostgresConfig.RenderPostgresqlConf(t);
+        Assert.Contains($"shared_buffers = {sharedBuffersMb}MB", conf);
+        Assert.Contains($"effective_cache_size = {effectiveCacheMb}MB", conf);
+    }
+
+    [Fact]
+    public void Archive_command_creates_its_directory_and_never_leaves_a_partial_segment_under_the_final_name()
+    {
+        var conf = PostgresConfig.RenderPostgresqlConf(PostgresTuning.For(SizeClass.Full));
+        Assert.Contains("archive_command = 'mkdir -p /var/lib/postgresql/wal-archive && test ! -f /var/lib/postgresql/wal-archive/%f && cp %p /var/lib/postgresql/wal-archive/%f.partial && mv ", conf);
+    }
 }

@@ -73,4 +73,17 @@ public class RedisConfigTests
         var argv = RedisConfig.StartCommand("/usr/local/etc/redis/redis.conf");
         Assert.Equal(["sh", "-c", ": \"${REDIS_PASSWORD:?REDIS_PASSWORD must be set}\"; exec redis-server /usr/local/etc/redis/redis.conf --requirepass \"$REDIS_PASSWORD\""], argv);
     }
+
+    [Theory]
+    [InlineData(SizeClass.Minimal, 256, 128)]
+    [InlineData(SizeClass.Medium, 512, 307)]
+    [InlineData(SizeClass.Full, 1024, 614)]
+    [InlineData(SizeClass.Full, 8192, 2048)]
+    public void Maxmemory_is_capped_below_the_container_limit_with_headroom(SizeClass size, int containerMb, int expectedMb)
+    {
+        var spec = RedisSpec.For(size, containerMb);
+        Assert.Equal(expectedMb, spec.MaxMemoryMb);
+        Assert.True(spec.MaxMemoryMb <= containerMb * RedisSpec.HeadroomPercent / 100);
+        Assert.Equal(RedisSpec.For(size).EvictionPolicy, spec.EvictionPolicy);
+    }
 }

@@ -2,7 +2,7 @@ using Infra.Components.Configs;
 
 namespace Infra.Tests.Configs;
 
-/// <summary>Inputs modelled on seed 001 (Pliers): api x3 and ai x2 behind nginx with least_conn, plus web.</summary>
+/// <summary>Inputs modelled on seed 001 (Pliers): api x3 and ai x2 behind nginx (requests spread over the replicas), plus web.</summary>
 internal static class SampleSystem
 {
     public const string Name = "pliers";

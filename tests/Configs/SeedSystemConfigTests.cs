@@ -54,7 +54,7 @@ public class SeedSystemConfigTests
         var hostsNames = Regex.Matches(config, @"server ([a-z0-9-]+):\d+").Select(m => m.Groups[1].Value).Distinct();
         var hosts = dir.File("hosts", "127.0.0.1 localhost " + string.Join(' ', hostsNames) + "\n");
         var conf = dir.File("nginx.conf", config);
-        var cmd = "mount --bind \"$1\" /etc/hosts && exec \"$2\" -t -e \"$4/startup-error.log\" -c \"$3\" -p \"$4\" -g \"pid $4/nginx.pid; error_log $4/error.log;\"";
+        var cmd = "mount --bind \"$1\" /etc/hosts && exec \"$2\" -t -e \"$4/startup-error.log\" -c \"$3\" -p \"$4\"";
         var r = Proc.Run(Tools.Unshare, ["--mount", "sh", "-c", cmd, "sh", hosts, Tools.Nginx, conf, dir.Path]);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("test is successful", r.Stderr);
