@@ -37,13 +37,15 @@ public sealed record StackSettings
     public string? AcmeEmail { get; init; }
     /// <summary>Whether the stack's config holds <c>platform:kubeconfig</c> (a secret: its value is never read); null when no config was read (flags).</summary>
     public bool? HasKubeconfig { get; init; }
+    /// <summary>The aws target's settings (<c>platform:aws</c>, a mapping), read by stacks/Targets/Aws/AwsSettings.</summary>
+    public YamlNode? Aws { get; init; }
     /// <summary>The file settings came from, named in errors ("--flags" when given on the command line).</summary>
     public string File { get; init; } = "(command line)";
 
     /// <summary>Targets with a translation (stacks/Targets/&lt;Name&gt;).</summary>
-    public static readonly string[] Targets = ["docker", "kubernetes"];
+    public static readonly string[] Targets = ["docker", "kubernetes", "aws"];
     /// <summary>Targets the design names but that have no translation yet: a clear error, never silently docker.</summary>
-    public static readonly string[] PlannedTargets = ["aws", "host"];
+    public static readonly string[] PlannedTargets = ["host"];
 
     /// <summary>Refuses a target with no translation, naming the key and the allowed values.</summary>
     public static void CheckTarget(string target, string file, string key = Prefix + "target")
@@ -68,7 +70,7 @@ public sealed record StackSettings
     /// <summary>The keys that decide the program's shape: never secrets, so their values may appear in errors.</summary>
     public static readonly string[] ShapeKeys =
         [Prefix + "system", Prefix + "environment", Prefix + "target", Prefix + "images", Prefix + "replicas", Prefix + "ports", Prefix + "tls",
-         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail"];
+         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail", Prefix + "aws"];
 
     /// <summary>The secret holding the cluster's kubeconfig (the Kubernetes target's provider reads it as <c>${kubeconfig}</c>).</summary>
     public const string KubeconfigKey = "kubeconfig";
@@ -134,7 +136,7 @@ public sealed record StackSettings
                 if (p.Value.ValueKind != JsonValueKind.String)
                     throw new InputException(file, p.Name, null, "must be a string (the host passes every value as text; objects as JSON text)");
                 var text = p.Value.GetString()!;
-                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports" or Prefix + "releases"
+                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports" or Prefix + "releases" or Prefix + "aws"
                     ? StackInput.Load(text, file, p.Name) ?? new YamlScalarNode("")
                     : new YamlScalarNode(text);
                 entries.Add((p.Name, node));
@@ -156,6 +158,7 @@ public sealed record StackSettings
         string? system = null, environment = null, target = null, host = null, acmeEmail = null;
         var releases = new Dictionary<string, Composed.ReleaseStrategy>(StringComparer.Ordinal);
         var kubeconfigSeen = false;
+        YamlNode? aws = null;
         bool tls = false;
         var images = new Dictionary<string, ImageSetting>(StringComparer.Ordinal);
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -195,6 +198,7 @@ public sealed record StackSettings
                     foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to {strategy: canary, step: 25} or {strategy: blue-green, active: green}"))
                         releases[svc] = Release(file, $"{key}.{svc}", node);
                     break;
+                case "platform:aws": aws = v; break;
                 case "platform:kubeconfig":
                     // Under the engine every value arrives decrypted and unmarked; in a stack file it must be a secret.
                     if (!fromEngine) throw new InputException(file, key, null, "must be a secret: pulumi config set --secret kubeconfig < ~/.kube/config");
@@ -223,7 +227,7 @@ public sealed record StackSettings
                 $"disagrees with the stack name '{stack}' (PULUMI_STACK): a stack named after an environment deploys that environment; if you did not pick stack '{stack}', an exported PULUMI_STACK is overriding the one Pulumi passes: unset it");
         var settings = Create(stack, system, environment, target ?? "docker", images, replicas, ports, tls, file) with
         {
-            Releases = releases, Host = host, AcmeEmail = acmeEmail, HasKubeconfig = kubeconfigSeen,
+            Releases = releases, Host = host, AcmeEmail = acmeEmail, HasKubeconfig = kubeconfigSeen, Aws = aws,
         };
         CheckClusterInputs(settings);
         CheckKnownKeys(otherKeys, SystemCatalog.Find(system)!, file);

@@ -3,6 +3,7 @@ using Infra.Components.Policies;
 using Infra.Stacks.Composed;
 using Infra.Stacks.Model;
 using Infra.Stacks.Systems;
+using Infra.Stacks.Targets.Aws;
 using Infra.Stacks.Targets.Docker;
 using Infra.Stacks.Targets.Kubernetes;
 
@@ -22,6 +23,7 @@ public static class Synthesizer
     {
         ["docker"] = (DockerTarget.Capabilities, DockerTarget.Translate),
         ["kubernetes"] = (KubernetesTarget.Capabilities, KubernetesTarget.Translate),
+        ["aws"] = (AwsTarget.Capabilities, AwsTarget.Translate),
     };
 
     /// <summary>The capabilities of a target (for tests and documentation).</summary>
