@@ -68,7 +68,10 @@ public class AwsProgramTests
         Assert.Equal((p.OfType("aws:rds/instance:Instance").Any() ? 1 : 0) + (p.OfType("aws:elasticache/replicationGroup:ReplicationGroup").Any() ? 1 : 0), dataGroups.Count);
         foreach (var sg in dataGroups)
         {
+            // No inline rules at all: no ingress but the node rule below, and no egress (the provider removes AWS's default allow-all).
             Assert.Null(sg.Properties.Get("ingress"));
+            Assert.Null(sg.Properties.Get("egress"));
+            Assert.DoesNotContain(p.OfType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"), r => AwsStacks.Refs(r.Properties.Get("securityGroupId")).Contains(sg));
             var rules = p.OfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").Where(r => AwsStacks.Refs(r.Properties.Get("securityGroupId")).Contains(sg)).ToList();
             Assert.NotEmpty(rules);
             Assert.All(rules, r =>
@@ -284,6 +287,9 @@ public class AwsProgramTests
         Assert.True(seen!.DatabaseUrl!.IsSecret);
         Assert.True(seen.CacheUrl!.IsSecret);
         Assert.Equal(["worker"], seen.SpotServices);
+        Assert.Equal("DATABASE_URL", seen.ManagedReferences["postgres"].Key);
+        Assert.Equal("REDIS_URL", seen.ManagedReferences["redis"].Key);
+        Assert.True(seen.ManagedReferences["redis"].Value.IsSecret);
         Assert.Equal("production", seen.Namespace);
         Assert.Contains("api", seen.Images.Keys);
         Assert.DoesNotContain(program.Notes, n => n.StartsWith("workloads: not on this target", StringComparison.Ordinal));

@@ -48,10 +48,23 @@ public sealed record AwsSettings
     private static readonly string[] Keys =
         ["region", "vpcCidr", "zones", "publicSubnets", "privateSubnets", "apiAccessCidrs", "domain", "origin", "spot", "backupRetentionDays", "backupReplicaRegion", "kubernetesVersion"];
 
-    private static readonly Regex RegionPattern = new(@"^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$", RegexOptions.CultureInvariant);
+    /// <summary>
+    /// The commercial-partition regions (the programs use <c>arn:aws:</c> managed-policy ARNs, so GovCloud and China,
+    /// whose partitions differ, are refused). Regions opened later: add them here.
+    /// </summary>
+    public static readonly string[] Regions =
+    [
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "ca-west-1", "mx-central-1", "sa-east-1",
+        "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+        "af-south-1", "il-central-1", "me-south-1", "me-central-1",
+        "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+        "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+    ];
     private static readonly Regex VersionPattern = new(@"^1\.(2[89]|3[0-9])$", RegexOptions.CultureInvariant);
 
-    public static bool IsRegion(string s) => RegionPattern.IsMatch(s);
+    public static bool IsRegion(string s) => Regions.Contains(s);
+
+    private static string RegionRule => $"not an AWS region of the commercial partition; one of: {string.Join(", ", Regions)}";
 
     /// <summary>Reads the <c>platform:aws</c> mapping; shapes are checked here, environment rules in <see cref="Resolve"/>.</summary>
     public static AwsSettings Parse(string file, YamlNode node)
@@ -67,7 +80,7 @@ public sealed record AwsSettings
             {
                 case "region":
                     s = s with { Region = Scalar(file, key, v, "an AWS region, e.g. eu-west-1") };
-                    if (!IsRegion(s.Region!)) throw new InputException(file, key, s.Region, "not an AWS region name: e.g. us-east-1, eu-west-1, ap-southeast-2");
+                    if (!IsRegion(s.Region!)) throw new InputException(file, key, s.Region, RegionRule);
                     break;
                 case "vpcCidr": s = s with { VpcCidr = Scalar(file, key, v, "a CIDR, e.g. 10.40.0.0/16") }; break;
                 case "zones":
@@ -172,7 +185,7 @@ public sealed record AwsSettings
 
         if (BackupReplicaRegion is { } rr)
         {
-            if (!IsRegion(rr)) throw new InputException(file, Key + ".backupReplicaRegion", rr, "not an AWS region name: e.g. eu-central-1");
+            if (!IsRegion(rr)) throw new InputException(file, Key + ".backupReplicaRegion", rr, RegionRule);
             if (rr == region) throw new InputException(file, Key + ".backupReplicaRegion", rr, $"must differ from the stack's region ({region}): the copy is there for a region outage");
         }
 

@@ -195,7 +195,15 @@ public static class AwsTarget
             program.Notes.Add("cdn: no CloudFront: set platform:aws.domain to put CloudFront (HTTPS, TLS 1.2+, ACM certificate) in front of the public entry");
 
         var binding = new EksBinding(cluster.Kubeconfig, cluster.ClusterName, db?.ConnectionUrl, cache?.ConnectionUrl, registry.RepositoryUrls,
-            aws.Spot, profile.Namespace, BackupServiceAccount, backupRole.Outputs.Arn, backups.BucketName, "gp3");
+            aws.Spot, profile.Namespace, BackupServiceAccount, backupRole.Outputs.Arn, backups.BucketName, "gp3")
+        {
+            ManagedReferences = new Dictionary<string, KeyValuePair<string, Value>>(
+                new[]
+                {
+                    composed.Database is { } d && db is not null ? new KeyValuePair<string, KeyValuePair<string, Value>>(d.Name, new("DATABASE_URL", db.ConnectionUrl)) : default,
+                    composed.Cache is { } c && cache is not null ? new KeyValuePair<string, KeyValuePair<string, Value>>(c.Name, new("REDIS_URL", cache.ConnectionUrl)) : default,
+                }.Where(e => e.Key is not null), StringComparer.Ordinal),
+        };
         if (workloads is not null) workloads(composed, binding, system);
         else
             program.Notes.Add($"workloads: not on this target yet: {string.Join(", ", composed.Services.Select(s => s.Name))} are not deployed by this program; the kubernetes translation deploys them onto this cluster (kubeconfig output) once it is wired to EksBinding, with {(db is null && cache is null ? "" : "RDS/ElastiCache connection secrets in place of in-cluster data services, ")}ECR images and IRSA for the backup job");

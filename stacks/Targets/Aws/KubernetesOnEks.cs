@@ -30,7 +30,15 @@ public sealed record EksBinding(
     string BackupServiceAccount,
     Output<string> BackupRoleArn,
     Output<string> BackupBucket,
-    string StorageClass);
+    string StorageClass)
+{
+    /// <summary>
+    /// For a reference to the database or the cache (by its name in the system), the variable and secret value a
+    /// workload gets instead of an in-cluster address: the same names the Docker target injects (DATABASE_URL,
+    /// REDIS_URL), here with TLS (<c>sslmode=require</c>, <c>rediss://</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, KeyValuePair<string, Value>> ManagedReferences { get; init; } = new Dictionary<string, KeyValuePair<string, Value>>();
+}
 
 /// <summary>
 /// Deploys a composed system's workloads onto the cluster described by <paramref name="binding"/>, under
