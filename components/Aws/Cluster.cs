@@ -66,6 +66,8 @@ public sealed class Cluster : Construct
                 Resources = ["secrets"],
             },
             AccessConfig = new ClusterAccessConfig { AuthenticationMode = "API", BootstrapClusterCreatorAdminPermissions = true },
+            // EKS's own deletion protection, beside Pulumi's protect: a delete through the console or CLI is refused too.
+            DeletionProtection = args.Protect ? true : null,
             Tags = Tagging.Name(clusterName),
         });
         cluster.DependsOn([rolePolicy, logs]);

@@ -81,6 +81,8 @@ public sealed class ManagedCache : Construct
             AutomaticFailoverEnabled = failover,
             MultiAzEnabled = failover,
             SnapshotRetentionLimit = args.SnapshotRetentionDays,
+            // Where data is protected, deleting the group still leaves a final snapshot.
+            FinalSnapshotIdentifier = Input.Optional(args.Protect ? $"{args.Prefix}-{name}-final" : null),
             SnapshotWindow = Input.Optional(args.SnapshotRetentionDays > 0 ? "03:00-04:00" : null),
             MaintenanceWindow = "sun:05:00-sun:06:00",
             AutoMinorVersionUpgrade = true,

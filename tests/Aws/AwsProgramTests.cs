@@ -131,6 +131,9 @@ public class AwsProgramTests
             Assert.True((r.Options.Protect == true) == protectedHere, $"{r.Name}: protect {r.Options.Protect} in {env}");
         foreach (var r in p.OfType("aws:rds/instance:Instance"))
             Assert.Equal(protectedHere, (r.Properties.Get("deletionProtection") as Bool)?.Flag);
+        Assert.Equal(protectedHere ? true : null, (p.OfType("aws:eks/cluster:Cluster").Single().Properties.Get("deletionProtection") as Bool)?.Flag);
+        foreach (var r in p.OfType("aws:elasticache/replicationGroup:ReplicationGroup"))
+            Assert.Equal(protectedHere, r.Properties.Get("finalSnapshotIdentifier") is not null);
     }
 
     [Theory]
