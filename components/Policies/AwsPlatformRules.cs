@@ -40,7 +40,7 @@ public static class AwsPlatformRules
         new PropertyRule("AWS-005", "ElastiCache auth token", "Encryption in transit without AUTH still lets anything in the VPC read and write the cache (ElastiCache.6).",
             Severity.Mandatory, ReplicationGroup, "authToken", v => v is not null and not Str { Text.Length: 0 }, "set authToken from a random:RandomPassword (or use RBAC user groups)"),
         new CloudFrontHttpsOnly(),
-        new PropertyRule("AWS-007", "CloudFront TLS 1.2 or newer", "TLS 1.0/1.1 are broken and deprecated; viewers must negotiate 1.2+ (CloudFront.8/10).",
+        new PropertyRule("AWS-007", "CloudFront TLS 1.2 or newer", "TLS 1.0/1.1 are broken and deprecated; with its default certificate CloudFront still accepts TLS 1.0, so viewers must get a 1.2+ security policy.",
             Severity.Mandatory, Distribution, "viewerCertificate.minimumProtocolVersion", v => ModernTls.Contains(Prop.Text(v)),
             "use an ACM certificate with minimumProtocolVersion TLSv1.2_2021 (the default certificate allows TLS 1.0)"),
         new CloudFrontOriginHttps(),
@@ -138,7 +138,7 @@ public sealed class CloudFrontOriginHttps : PolicyRule
 {
     public override string Id => "AWS-008";
     public override string Title => "CloudFront origins over HTTPS (TLS 1.2)";
-    public override string Rationale => "HTTPS to the viewer is undone by plain HTTP or SSLv3 to the origin (CloudFront.9, CloudFront.12).";
+    public override string Rationale => "HTTPS to the viewer is undone by plain HTTP or SSLv3 to the origin (CloudFront.9, CloudFront.10).";
     public override Severity Severity => Severity.Mandatory;
 
     public override IEnumerable<Violation> Check(PolicyContext context)
