@@ -106,7 +106,10 @@ public sealed class BackupBucket : Construct
     /// <summary>A bucket with versioning, SSE-KMS, the four public-access blocks and a TLS-only policy.</summary>
     private (Resource<Bucket.Outputs> Bucket, Resource Versioning) SecureBucket(string local, Output<string> keyArn, bool protect, Resource? provider)
     {
-        var bucket = Add(local, new Bucket { BucketPrefix = $"{Args.Prefix}-{local}-", ForceDestroy = false, Tags = Tagging.Name($"{Args.Prefix}-{local}") });
+        // S3 allows a bucket prefix of at most 37 characters (the provider appends a unique suffix).
+        var bucketPrefix = $"{Args.Prefix}-{local}-";
+        if (bucketPrefix.Length > 37) bucketPrefix = bucketPrefix[..36].TrimEnd('-') + "-";
+        var bucket = Add(local, new Bucket { BucketPrefix = bucketPrefix, ForceDestroy = false, Tags = Tagging.Name($"{Args.Prefix}-{local}") });
         bucket.Traits.Add(Traits.Stateful);
         bucket.Traits.Add(Traits.Backup);
         if (protect) bucket.Options.Protect = true;

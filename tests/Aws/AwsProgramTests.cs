@@ -329,6 +329,15 @@ public class AwsProgramTests
     }
 
     [Fact]
+    public void A_long_stack_name_still_gives_valid_bucket_prefixes()
+    {
+        var stack = "normaldance-" + new string('x', 80);
+        var settings = StackSettings.Parse(AwsStacks.StackFile("normaldance", "prod"), $"Pulumi.{stack}.yaml", stack);
+        var p = Synthesizer.Run(settings).Program;
+        Assert.All(p.OfType("aws:s3/bucket:Bucket"), b => Assert.InRange(Prop.Text(b.Properties.Get("bucketPrefix"))!.Length, 1, 37));
+    }
+
+    [Fact]
     public void The_example_stack_file_synthesizes()
     {
         var r = Programs.Synth.CliIn(Programs.Synth.RepoRoot(), "synth", "--stack", "normaldance-aws");
