@@ -68,6 +68,8 @@ public sealed class RdsPolicies
             Severity.Mandatory, "aws:rds/instance:Instance", "backupRetentionPeriod", v => Prop.Number(v) >= 7, "set backupRetentionPeriod: 7 or more", DataEnvironments),
         new PropertyRule("DAT-006", "RDS Multi-AZ in prod", "A single-AZ database is down for as long as its zone is.",
             Severity.Mandatory, "aws:rds/instance:Instance", "multiAz", PropertyRule.IsTrue, "set multiAz: true",
-            env => env == "prod" ? Enforcement.Mandatory : Enforcement.Advisory),
+            env => env == "prod" ? Enforcement.Mandatory : Enforcement.Advisory,
+            // A read replica serves reads; the primary's standby is what keeps the database up through a zone outage.
+            appliesTo: r => r.Properties.Get("replicateSourceDb") is null),
     ];
 }

@@ -12,6 +12,7 @@ public static class PolicyCatalog
         new ReadOnlyConfigFiles(), new PinnedImages(), new CapabilitiesDropped(), new NoNewPrivileges(), new LogRotation(), new KubernetesPodSecurity(),
         new StatefulProtected(), new VolumesRetained(), new BackupsConfigured(), .. RdsPolicies.All,
         .. EncryptionPolicies.All,
+        .. AwsPlatformRules.All,
     ];
 
     public static PolicyRule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

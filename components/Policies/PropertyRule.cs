@@ -8,7 +8,7 @@ namespace Infra.Components.Policies;
 /// </summary>
 public sealed class PropertyRule(
     string id, string title, string rationale, Severity severity, string token, string path,
-    Func<Value?, bool> ok, string fix, Func<string, Enforcement>? enforcement = null) : PolicyRule
+    Func<Value?, bool> ok, string fix, Func<string, Enforcement>? enforcement = null, Func<Resource, bool>? appliesTo = null) : PolicyRule
 {
     public override string Id => id;
     public override string Title => title;
@@ -23,6 +23,7 @@ public sealed class PropertyRule(
     {
         foreach (var r in context.OfType(token))
         {
+            if (appliesTo is not null && !appliesTo(r)) continue;
             var value = Prop.Get(r, path);
             if (!ok(value)) yield return new Violation(r, path, $"{title}: {path} is {Prop.Show(value)}", fix);
         }

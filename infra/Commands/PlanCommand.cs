@@ -90,6 +90,12 @@ public static class PlanCommand
         foreach (var f in advisory) sb.Append($"  warn   {f}\n");
         foreach (var f in waived) sb.Append($"  waived {f.Rule.Id} {f.Violation.Resource.Name}: {f.WaivedBy!.Reason}\n");
 
+        if (synthesis.NotOnTarget.Count > 0)
+        {
+            sb.Append($"\nNot on this target ({settings.Target}):\n");
+            foreach (var n in synthesis.NotOnTarget) sb.Append($"  - not on this target: {n}\n");
+        }
+
         if (program.Notes.Count > 0)
         {
             sb.Append("\nSaid aloud (stand-ins, and what the target cannot do):\n");

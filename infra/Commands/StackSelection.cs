@@ -30,7 +30,7 @@ public static class StackSelection
             var stack = o.Get("stack") ?? $"{system}-{envName}";
             return (StackSettings.Create(stack, system, envName, o.Get("target") ?? "docker", images, replicas, ports, tls, "command line"), null);
         }
-        foreach (var flag in new[] { "env", "image", "replicas", "port", "target", "tls" })
+        foreach (var flag in new[] { "env", "image", "replicas", "port", "tls" })
             if (o.Has(flag)) throw new InputException("command line", "--" + flag, null, "only applies with --system (a stack file sets it otherwise)");
         var given = o.Get("stack");
         var stackName = given ?? env("PULUMI_STACK");
@@ -38,12 +38,22 @@ public static class StackSelection
         if (given is null) stackName = ShortStackName(stackName);
         // Under the Pulumi host, PULUMI_CONFIG is the engine's config for the stack and the only source of
         // platform:* values; the stack file is not read (it may not be what the engine used: --config-file, ESC).
-        if (env(StackSettings.EngineConfig) is { } engineConfig)
+        var stackSettings = env(StackSettings.EngineConfig) is { } engineConfig
+            ? FromEngine(engineConfig, stackName, given is null ? "PULUMI_STACK" : "--stack", root)
+            : StackSettings.Load(root, stackName);
+        // --target overrides the stack's platform:target (same checks, so kubernetes still needs the kubeconfig secret).
+        if (o.Get("target") is { } target)
         {
-            StackSettings.CheckStackName(stackName, given is null ? "PULUMI_STACK" : "--stack");
-            return (StackSettings.FromEngineConfig(engineConfig, stackName, root), null);
+            StackSettings.CheckTarget(target, "command line", "--target");
+            stackSettings = stackSettings with { Target = target };
         }
-        return (StackSettings.Load(root, stackName), null);
+        return (stackSettings, null);
+    }
+
+    private static StackSettings FromEngine(string json, string stack, string where, string root)
+    {
+        StackSettings.CheckStackName(stack, where);
+        return StackSettings.FromEngineConfig(json, stack, root);
     }
 
     /// <summary>

@@ -29,10 +29,32 @@ public sealed record StackSettings
     public IReadOnlyDictionary<string, int> Replicas { get; init; } = new Dictionary<string, int>();
     public IReadOnlyDictionary<string, int> Ports { get; init; } = new Dictionary<string, int>();
     public bool Tls { get; init; }
+    /// <summary>Progressive releases per service (<c>platform:releases</c>); the Kubernetes target carries them out.</summary>
+    public IReadOnlyDictionary<string, Composed.ReleaseStrategy> Releases { get; init; } = new Dictionary<string, Composed.ReleaseStrategy>();
+    /// <summary>The public host name (<c>platform:host</c>) the ingress serves, with a certificate from ACME.</summary>
+    public string? Host { get; init; }
+    /// <summary>The ACME account e-mail (<c>platform:acmeEmail</c>) for the cluster's certificate issuer.</summary>
+    public string? AcmeEmail { get; init; }
+    /// <summary>Whether the stack's config holds <c>platform:kubeconfig</c> (a secret: its value is never read); null when no config was read (flags).</summary>
+    public bool? HasKubeconfig { get; init; }
+    /// <summary>The aws target's settings (<c>platform:aws</c>, a mapping), read by stacks/Targets/Aws/AwsSettings.</summary>
+    public YamlNode? Aws { get; init; }
     /// <summary>The file settings came from, named in errors ("--flags" when given on the command line).</summary>
     public string File { get; init; } = "(command line)";
 
-    public static readonly string[] Targets = ["docker"];
+    /// <summary>Targets with a translation (stacks/Targets/&lt;Name&gt;).</summary>
+    public static readonly string[] Targets = ["docker", "kubernetes", "aws"];
+    /// <summary>Targets the design names but that have no translation yet: a clear error, never silently docker.</summary>
+    public static readonly string[] PlannedTargets = ["host"];
+
+    /// <summary>Refuses a target with no translation, naming the key and the allowed values.</summary>
+    public static void CheckTarget(string target, string file, string key = Prefix + "target")
+    {
+        if (Targets.Contains(target)) return;
+        throw new InputException(file, key, target, PlannedTargets.Contains(target)
+            ? $"target '{target}' is not available yet; one of: {string.Join(", ", Targets)}"
+            : $"unknown target; one of: {string.Join(", ", Targets)}");
+    }
 
     private static bool IsStackName(string s) =>
         s.Length is > 0 and <= 100 && char.IsAsciiLetterOrDigit(s[0]) && Text.All(s, c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
@@ -47,7 +69,11 @@ public sealed record StackSettings
 
     /// <summary>The keys that decide the program's shape: never secrets, so their values may appear in errors.</summary>
     public static readonly string[] ShapeKeys =
-        [Prefix + "system", Prefix + "environment", Prefix + "target", Prefix + "images", Prefix + "replicas", Prefix + "ports", Prefix + "tls"];
+        [Prefix + "system", Prefix + "environment", Prefix + "target", Prefix + "images", Prefix + "replicas", Prefix + "ports", Prefix + "tls",
+         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail", Prefix + "aws"];
+
+    /// <summary>The secret holding the cluster's kubeconfig (the Kubernetes target's provider reads it as <c>${kubeconfig}</c>).</summary>
+    public const string KubeconfigKey = "kubeconfig";
 
     /// <summary>Where the engine's config comes from when the Pulumi YAML host runs the compiler (pulumi-yaml 1.8+).</summary>
     public const string EngineConfig = "PULUMI_CONFIG";
@@ -110,7 +136,7 @@ public sealed record StackSettings
                 if (p.Value.ValueKind != JsonValueKind.String)
                     throw new InputException(file, p.Name, null, "must be a string (the host passes every value as text; objects as JSON text)");
                 var text = p.Value.GetString()!;
-                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports"
+                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports" or Prefix + "releases" or Prefix + "aws"
                     ? StackInput.Load(text, file, p.Name) ?? new YamlScalarNode("")
                     : new YamlScalarNode(text);
                 entries.Add((p.Name, node));
@@ -129,7 +155,10 @@ public sealed record StackSettings
 
     private static StackSettings FromConfig(List<(string Key, YamlNode Value)> entries, string file, string stack, string? root, bool fromEngine)
     {
-        string? system = null, environment = null, target = null;
+        string? system = null, environment = null, target = null, host = null, acmeEmail = null;
+        var releases = new Dictionary<string, Composed.ReleaseStrategy>(StringComparer.Ordinal);
+        var kubeconfigSeen = false;
+        YamlNode? aws = null;
         bool tls = false;
         var images = new Dictionary<string, ImageSetting>(StringComparer.Ordinal);
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -142,6 +171,7 @@ public sealed record StackSettings
             {
                 if (ShapeKeys.Contains(key))
                     throw new InputException(file, key, null, "must not be a secret: the compiler reads it to decide the program's shape");
+                if (key == Prefix + KubeconfigKey) kubeconfigSeen = true;
                 otherKeys.Add(key);
                 continue; // secrets are for the engine, never read here
             }
@@ -161,6 +191,19 @@ public sealed record StackSettings
                 case "platform:replicas":
                     foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to a replica count"))
                         replicas[svc] = Integer(file, $"{key}.{svc}", node, ReplicaRule);
+                    break;
+                case "platform:host": host = Scalar(file, key, v, "a DNS name, e.g. app.example.com"); break;
+                case "platform:acmeEmail": acmeEmail = Scalar(file, key, v, "an e-mail address for the ACME account"); break;
+                case "platform:releases":
+                    foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to {strategy: canary, step: 25} or {strategy: blue-green, active: green}"))
+                        releases[svc] = Release(file, $"{key}.{svc}", node);
+                    break;
+                case "platform:aws": aws = v; break;
+                case "platform:kubeconfig":
+                    // Under the engine every value arrives decrypted and unmarked; in a stack file it must be a secret.
+                    if (!fromEngine) throw new InputException(file, key, null, "must be a secret: pulumi config set --secret kubeconfig < ~/.kube/config");
+                    kubeconfigSeen = true;
+                    otherKeys.Add(key);
                     break;
                 case "platform:ports":
                     foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to the host port it publishes"))
@@ -182,7 +225,11 @@ public sealed record StackSettings
         if (fromEngine && EnvironmentProfile.Find(stack) is { } named && named.Name != environment)
             throw new InputException(file, "platform:environment", environment,
                 $"disagrees with the stack name '{stack}' (PULUMI_STACK): a stack named after an environment deploys that environment; if you did not pick stack '{stack}', an exported PULUMI_STACK is overriding the one Pulumi passes: unset it");
-        var settings = Create(stack, system, environment, target ?? "docker", images, replicas, ports, tls, file);
+        var settings = Create(stack, system, environment, target ?? "docker", images, replicas, ports, tls, file) with
+        {
+            Releases = releases, Host = host, AcmeEmail = acmeEmail, HasKubeconfig = kubeconfigSeen, Aws = aws,
+        };
+        CheckClusterInputs(settings);
         CheckKnownKeys(otherKeys, SystemCatalog.Find(system)!, file);
         return settings;
     }
@@ -192,7 +239,7 @@ public sealed record StackSettings
     [
         .. ShapeKeys,
         .. def.Services.SelectMany(s => s.SecretEnvironment).Select(e => e.Value).OfType<ConfigSecret>().Select(c => Prefix + c.Key),
-        Prefix + "tlsCertificate", Prefix + "tlsPrivateKey",
+        Prefix + "tlsCertificate", Prefix + "tlsPrivateKey", Prefix + KubeconfigKey,
     ];
 
     /// <summary>A misspelt or unused <c>platform:*</c> key is an error naming it and the nearest valid key (never its value: it may be a secret).</summary>
@@ -221,8 +268,7 @@ public sealed record StackSettings
             throw new InputException(file, "platform:system", system, $"unknown system; one of: {string.Join(", ", SystemCatalog.Names)}");
         var profile = EnvironmentProfile.Find(environment)
             ?? throw new InputException(file, "platform:environment", environment, $"unknown environment; one of: {EnvironmentProfile.Allowed}");
-        if (!Targets.Contains(target))
-            throw new InputException(file, "platform:target", target, $"unknown target; one of: {string.Join(", ", Targets)}");
+        CheckTarget(target, file);
         foreach (var (svc, n) in replicas)
             if (n is < Limits.MinReplicas or > Limits.MaxReplicas)
                 throw new InputException(file, $"platform:replicas.{svc}", n.ToString(global::System.Globalization.CultureInfo.InvariantCulture), ReplicaRule);
@@ -238,6 +284,79 @@ public sealed record StackSettings
             Stack = stack, System = system, Environment = profile, Target = target,
             Images = images, Replicas = replicas, Ports = ports, Tls = tls, File = file,
         };
+    }
+
+    /// <summary>
+    /// Checks what the cluster targets need from a stack: host name and ACME e-mail shapes, release steps, and the
+    /// kubeconfig secret when the target is kubernetes and a stack's config was read (flags carry no config: the engine enforces it).
+    /// </summary>
+    public static void CheckClusterInputs(StackSettings s)
+    {
+        if (s.Host is { } host && !IsDnsName(host))
+            throw new InputException(s.File, Prefix + "host", host, "not a DNS name: labels of a-z, 0-9 and '-' (not at either end), separated by dots, at most 253 characters, e.g. app.example.com");
+        if (s.AcmeEmail is { } mail && !IsEmail(mail))
+            throw new InputException(s.File, Prefix + "acmeEmail", mail, "not an e-mail address: local@domain.tld");
+        foreach (var (svc, r) in s.Releases) CheckRelease(s.File, $"{Prefix}releases.{svc}", r);
+        if (s.Target == "kubernetes" && s.HasKubeconfig == false)
+            throw new InputException(s.File, Prefix + KubeconfigKey, null,
+                "missing: the kubernetes target deploys through an explicit provider whose kubeconfig is this secret; set it with `pulumi config set --secret kubeconfig < ~/.kube/config`");
+    }
+
+    public static bool IsDnsName(string s)
+    {
+        if (s.Length is 0 or > 253) return false;
+        foreach (var label in s.Split('.'))
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || !Text.All(label, c => Text.IsLowerAlnum(c) || c == '-')) return false;
+        return s.Contains('.') && !char.IsAsciiDigit(s.Split('.')[^1][0]);
+    }
+
+    private static bool IsEmail(string s)
+    {
+        var at = s.IndexOf('@');
+        return at > 0 && at == s.LastIndexOf('@') && s.Length <= 254 && IsDnsName(s[(at + 1)..])
+            && Text.All(s.AsSpan(0, at), c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+');
+    }
+
+    private static void CheckRelease(string file, string key, Composed.ReleaseStrategy r)
+    {
+        if (r.Kind != Composed.ReleaseKind.Canary) return;
+        var steps = r.Steps ?? Composed.ReleaseStrategy.DefaultCanarySteps;
+        static string Show(IEnumerable<int> xs) => string.Join(", ", xs.Select(x => x.ToString(global::System.Globalization.CultureInfo.InvariantCulture)));
+        if (steps.Any(w => w is < 0 or > 100))
+            throw new InputException(file, key + ".steps", Show(steps), "canary weights are percentages from 0 to 100");
+        if (steps.Count == 0 || steps[^1] != 100 || steps.Zip(steps.Skip(1)).Any(p => p.First >= p.Second))
+            throw new InputException(file, key + ".steps", Show(steps), "canary steps rise strictly and end at 100 (e.g. 5, 25, 50, 100)");
+        if (r.Step is < 0 or > 100)
+            throw new InputException(file, key + ".step", r.Step.ToString(global::System.Globalization.CultureInfo.InvariantCulture), "a canary weight is a percentage from 0 to 100");
+        if (!steps.Contains(r.Step))
+            throw new InputException(file, key + ".step", r.Step.ToString(global::System.Globalization.CultureInfo.InvariantCulture), $"not one of the steps: {Show(steps)}");
+    }
+
+    private static Composed.ReleaseStrategy Release(string file, string key, YamlNode node)
+    {
+        if (node is not YamlMappingNode m) throw new InputException(file, key, null, "must be {strategy: canary, step: 25} or {strategy: blue-green, active: green}");
+        string? Get(string k) => m.Children.TryGetValue(new YamlScalarNode(k), out var n) ? Scalar(file, $"{key}.{k}", n, "a plain value") : null;
+        foreach (var (k, _) in m.Children)
+            if ((k as YamlScalarNode)?.Value is not ("strategy" or "step" or "steps" or "active"))
+                throw new InputException(file, key, null, "keys are strategy, step, steps (canary) and active (blue-green)");
+        switch (Get("strategy"))
+        {
+            case "canary":
+                var step = Get("step") is { } st ? Integer(file, key + ".step", new YamlScalarNode(st), "a weight in percent, 0 to 100") : Composed.ReleaseStrategy.DefaultCanarySteps[0];
+                List<int>? steps = null;
+                if (m.Children.TryGetValue(new YamlScalarNode("steps"), out var sn))
+                {
+                    if (sn is not YamlSequenceNode seq) throw new InputException(file, key + ".steps", null, "a list of weights ending at 100, e.g. [5, 25, 50, 100]");
+                    steps = [.. seq.Children.Select((c, i) => Integer(file, $"{key}.steps[{i}]", c, "a weight in percent, 0 to 100"))];
+                }
+                return new Composed.ReleaseStrategy(Composed.ReleaseKind.Canary, Step: step, Steps: steps);
+            case "blue-green":
+                var active = Get("active") ?? "blue";
+                if (active is not ("blue" or "green")) throw new InputException(file, key + ".active", active, "blue or green");
+                return new Composed.ReleaseStrategy(Composed.ReleaseKind.BlueGreen, active);
+            case var other:
+                throw new InputException(file, key + ".strategy", other, "canary or blue-green");
+        }
     }
 
     private static string Scalar(string file, string key, YamlNode node, string allowed) =>

@@ -1,15 +1,33 @@
 using Infra.Components.Core;
 using Infra.Components.Policies;
+using Infra.Stacks.Composed;
 using Infra.Stacks.Model;
 using Infra.Stacks.Systems;
+using Infra.Stacks.Targets.Aws;
+using Infra.Stacks.Targets.Docker;
+using Infra.Stacks.Targets.Kubernetes;
 
 namespace Infra.Stacks.Composition;
 
 /// <summary>The one entry point from settings to a Pulumi YAML program.</summary>
 public static class Synthesizer
 {
-    /// <summary>A composed program and what the policies found in it (nothing mandatory: that throws).</summary>
-    public sealed record Synthesis(StackProgram Program, PolicyReport Policies);
+    /// <summary>
+    /// A composed program, what the policies found in it (nothing mandatory: that throws), and what the stack uses
+    /// that its target cannot express (plan lists it as "not on this target").
+    /// </summary>
+    public sealed record Synthesis(StackProgram Program, PolicyReport Policies, IReadOnlyList<string> NotOnTarget);
+
+    /// <summary>The targets with a translation: one line each (a target is one folder under stacks/Targets plus its line here).</summary>
+    private static readonly Dictionary<string, (TargetCapabilities Capabilities, Func<ComposedSystem, StackProgram> Translate)> Translations = new(StringComparer.Ordinal)
+    {
+        ["docker"] = (DockerTarget.Capabilities, DockerTarget.Translate),
+        ["kubernetes"] = (KubernetesTarget.Capabilities, KubernetesTarget.Translate),
+        ["aws"] = (AwsTarget.Capabilities, AwsTarget.Translate),
+    };
+
+    /// <summary>The capabilities of a target (for tests and documentation).</summary>
+    public static TargetCapabilities CapabilitiesOf(string target) => Translations[target].Capabilities;
 
     /// <summary>Composes the stack's system onto its target, pins a default provider per package, and enforces the policies.</summary>
     public static StackProgram Compose(StackSettings settings, SystemDefinition? definition = null) => Run(settings, definition).Program;
@@ -19,17 +37,17 @@ public static class Synthesizer
         var def = definition ?? SystemCatalog.Find(settings.System)
             ?? throw new InputException(settings.File, "platform:system", settings.System, $"unknown system; one of: {string.Join(", ", SystemCatalog.Names)}");
         CheckFixedReplicas(def, settings);
-        var program = settings.Target switch
-        {
-            "docker" => DockerComposer.Compose(def, settings),
-            _ => throw new InputException(settings.File, "platform:target", settings.Target, $"unknown target; one of: {string.Join(", ", StackSettings.Targets)}"),
-        };
+        StackSettings.CheckTarget(settings.Target, settings.File);
+        StackSettings.CheckClusterInputs(settings);
+        var (capabilities, translate) = Translations[settings.Target];
+        var composed = SystemComposer.Compose(def, settings);
+        var program = translate(composed);
         foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
             program.DefaultProvider(package);
         // Waivers name a component of the system; resources carry their path below the root, e.g. "pinai/registry".
         var waivers = def.Waivers.Select(w => w with { Component = def.Name + "/" + w.Component }).ToList();
         var report = PolicyEngine.Enforce(program, settings.Environment.Name, waivers);
-        return new Synthesis(program, report);
+        return new Synthesis(program, report, capabilities.NotOnTarget(composed));
     }
 
     /// <summary>A service whose replica count the system fixes (a Raft member, a single IPFS node) cannot be scaled by a stack.</summary>

@@ -21,13 +21,27 @@ public sealed record EnvironmentProfile(
     bool PublishDataPorts)
 {
     public static readonly EnvironmentProfile Dev = new("dev", 1, SizeClass.Minimal, MonitoringLevel.Basic, BackupSchedule.None,
-        ProtectData: false, AllowStandIns: true, PublishDataPorts: true);
+        ProtectData: false, AllowStandIns: true, PublishDataPorts: true)
+    { Namespace = "development", StorageClass = "standard", DataSizeGi = 1 };
 
     public static readonly EnvironmentProfile Staging = new("staging", 2, SizeClass.Medium, MonitoringLevel.Enhanced, BackupSchedule.Daily,
-        ProtectData: true, AllowStandIns: false, PublishDataPorts: false);
+        ProtectData: true, AllowStandIns: false, PublishDataPorts: false)
+    { MaxReplicas = 6, Namespace = "staging", StorageClass = "standard", DataSizeGi = 20 };
 
     public static readonly EnvironmentProfile Prod = new("prod", 3, SizeClass.Full, MonitoringLevel.Full, BackupSchedule.HourlyAndDaily,
-        ProtectData: true, AllowStandIns: false, PublishDataPorts: false);
+        ProtectData: true, AllowStandIns: false, PublishDataPorts: false)
+    { MaxReplicas = 20, DatabaseReplicas = 2, CacheReplicas = 1, Namespace = "production", StorageClass = "fast-ssd", DataSizeGi = 100 };
+
+    /// <summary>Most replicas an autoscaler may run (seed 004: API 3 to 20 in production); at or below the count, no autoscaling.</summary>
+    public int MaxReplicas { get; init; } = 1;
+    /// <summary>Read replicas beside the primary (seed 004 production: PostgreSQL 1 + 2, Redis 1 + 1).</summary>
+    public int DatabaseReplicas { get; init; }
+    public int CacheReplicas { get; init; }
+    /// <summary>Where the environment's workloads live on a cluster (seed 004: production / staging / development).</summary>
+    public string Namespace { get; init; } = "default";
+    /// <summary>Storage class and size of each data claim.</summary>
+    public string StorageClass { get; init; } = "standard";
+    public int DataSizeGi { get; init; } = 1;
 
     public static IReadOnlyList<EnvironmentProfile> All { get; } = [Dev, Staging, Prod];
 

@@ -167,7 +167,10 @@ public class PolicyRuleTests
         ["bucket"] = bucket.Id, ["blockPublicAcls"] = true, ["blockPublicPolicy"] = true, ["ignorePublicAcls"] = true, ["restrictPublicBuckets"] = all,
     };
 
-    public static IEnumerable<object[]> RuleIds => PolicyCatalog.All.Select(r => new object[] { r.Id });
+    /// <summary>The AWS platform rules (AWS-0xx) have their cases in tests/Aws/AwsPolicyRuleTests.cs.</summary>
+    private static IEnumerable<PolicyRule> Covered => PolicyCatalog.All.Where(r => !r.Id.StartsWith("AWS-", StringComparison.Ordinal));
+
+    public static IEnumerable<object[]> RuleIds => Covered.Select(r => new object[] { r.Id });
 
     private static IReadOnlyList<Finding> Run(string ruleId, string env, Action<ComponentGroup> build)
     {
@@ -198,7 +201,7 @@ public class PolicyRuleTests
         Assert.True(PolicyCatalog.All.Count >= 25);
         Assert.Equal(PolicyCatalog.All.Count, PolicyCatalog.All.Select(r => r.Id).Distinct().Count());
         Assert.All(PolicyCatalog.All, r => Assert.True(r.Rationale.Length > 20, r.Id));
-        Assert.Equal(PolicyCatalog.All.Select(r => r.Id).Order(), Cases.Keys.Order());
+        Assert.Equal(Covered.Select(r => r.Id).Order(), Cases.Keys.Order());
     }
 
     [Fact]

@@ -32,9 +32,10 @@ public class SeedSystemProgramTests
         Assert.Equal(0, r.Exit);
         Assert.Contains("pulumi:providers:docker", r.Stdout);
         Assert.Contains("pulumi:providers:random", r.Stdout);
+        Assert.Contains("pulumi:providers:aws", r.Stdout);
         Assert.Empty(Validator.Validate(r.Stdout));
         // The versions the discovery run pins are the ones real stacks pin.
-        var dev = Synth.Program("pliers", "dev");
+        var dev = Synth.Program("pliers", "dev") + Infra.Tests.Aws.AwsStacks.Yaml("pliers", "dev");
         foreach (var line in r.Stdout.Split('\n').Where(l => l.Contains("version:"))) Assert.Contains(line, dev);
     }
 }

@@ -3,29 +3,42 @@ using Infra.Components.Configs;
 using Infra.Components.Core;
 using Infra.Components.Docker;
 using Infra.Components.Workloads;
+using Infra.Stacks.Composed;
 using Infra.Stacks.Model;
 using Infra.Stacks.Profiles;
 
-namespace Infra.Stacks.Composition;
+namespace Infra.Stacks.Targets.Docker;
 
 /// <summary>
-/// Composes a system onto the Docker target for one environment: networks, data services, the
-/// application services in reference order (each waits for what it uses), reverse proxy, monitoring
-/// and backups, with every config file generated.
+/// The Docker translation: a composed system becomes networks, data services, the application services in
+/// reference order (each waits for what it uses), reverse proxy, monitoring and backups, with every config file
+/// generated. What Docker cannot express is declared in <see cref="Capabilities"/>.
 /// </summary>
-public static class DockerComposer
+public static class DockerTarget
 {
-    public const string StandInImage = "busybox:1.36.1";
+    public const string StandInImage = SystemComposer.StandInImage;
     private static readonly string[] PrivateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
-    public static StackProgram Compose(SystemDefinition def, StackSettings settings)
-    {
-        var profile = settings.Environment;
-        ApplyOverrides(def, settings, out var claims, out var overridden);
-        SystemValidator.Validate(def, claims, overridden);
-        CheckSettingsNames(def, settings);
+    /// <summary>What the Docker target can express; the rest is said aloud by plan.</summary>
+    public static readonly TargetCapabilities Capabilities = new("docker",
+        new HashSet<Feature> { Feature.HostPorts, Feature.LocalImageBuild, Feature.StartOrder, Feature.DataExporters },
+        new Dictionary<Feature, string>
+        {
+            [Feature.Autoscaling] = "Docker runs the minimum as a fixed replica count",
+            [Feature.DisruptionBudgets] = "no voluntary-disruption control on one Docker host",
+            [Feature.PerEdgeIsolation] = "isolation is per network: every container on a shared network can reach the others",
+            [Feature.ReadOnlyRootFilesystem] = "containers keep a writable root filesystem; config files are read-only uploads",
+            [Feature.DataReplicas] = "one primary per data service",
+            [Feature.ProgressiveRelease] = "containers are replaced in place",
+        });
 
-        var program = new StackProgram(StackSettings.Project, settings.Stack);
+    public static StackProgram Translate(ComposedSystem composed)
+    {
+        var def = composed.Definition;
+        var settings = composed.Settings;
+        var profile = settings.Environment;
+
+        var program = new StackProgram(Composition.StackSettings.Project, settings.Stack);
         var system = new ComponentGroup(program, def.Name, "System");
         var networks = def.Networks.Count == 0
             ? new Dictionary<string, DockerNetwork> { ["default"] = new DockerNetwork(system, "default") }
@@ -37,7 +50,7 @@ public static class DockerComposer
         }
 
         PostgresDatabase? db = null;
-        if (def.Database is { } d)
+        if (composed.Database is { Def: var d } cdb)
         {
             var tuning = PostgresTuning.For(profile.Size);
             db = new PostgresDatabase(system, d.Name, new PostgresArgs
@@ -46,22 +59,22 @@ public static class DockerComposer
                 User = d.User,
                 Networks = Nets(d.Networks),
                 Protect = profile.ProtectData,
-                Limits = profile.Scale(d.Limits),
-                HostPort = profile.PublishDataPorts ? d.DevHostPort : null,
+                Limits = cdb.Limits,
+                HostPort = cdb.PublishHostPort ? d.DevHostPort : null,
                 PostgresqlConf = new ConfigFile("/etc/postgresql/postgresql.conf", PostgresConfig.RenderPostgresqlConf(tuning)),
                 HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf", PostgresConfig.RenderPgHba(PrivateRanges)),
             });
         }
 
         RedisCache? cache = null;
-        if (def.Cache is { } c)
+        if (composed.Cache is { Def: var c } ccache)
         {
             cache = new RedisCache(system, c.Name, new RedisArgs
             {
                 Networks = Nets(c.Networks),
                 Protect = profile.ProtectData,
-                Limits = profile.Scale(c.Limits),
-                HostPort = profile.PublishDataPorts ? c.DevHostPort : null,
+                Limits = ccache.Limits,
+                HostPort = ccache.PublishHostPort ? c.DevHostPort : null,
                 Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size))),
             });
         }
@@ -77,8 +90,8 @@ public static class DockerComposer
                     }
 
         var services = new Dictionary<string, DockerService>(StringComparer.Ordinal);
-        foreach (var svc in InReferenceOrder(def))
-            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Networks), db, cache, services);
+        foreach (var svc in composed.Services)
+            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Def.Networks), db, cache, services);
 
         if (def.Proxy is { } p)
         {
@@ -104,13 +117,13 @@ public static class DockerComposer
         if (def.Monitoring is { } m)
             AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache);
 
-        if (db is not null && profile.Backups != BackupSchedule.None)
+        if (db is not null && composed.Backups != BackupSchedule.None)
         {
             var spec = new BackupSpec(def.Name, db.Args.Database);
             _ = new DatabaseBackup(system, "backup", new DatabaseBackupArgs
             {
                 Database = db,
-                Schedule = profile.Backups,
+                Schedule = composed.Backups,
                 BackupScript = new ConfigFile("/opt/backup/" + BackupScripts.BackupPath, BackupScripts.RenderBackup(spec)),
                 RestoreScript = new ConfigFile("/opt/backup/" + BackupScripts.RestorePath, BackupScripts.RenderRestore(spec)),
                 Networks = db.Service.Args.Networks,
@@ -122,47 +135,14 @@ public static class DockerComposer
         return program;
     }
 
-    private static void CheckSettingsNames(SystemDefinition def, StackSettings settings)
-    {
-        var known = string.Join(", ", def.Services.Select(s => s.Name));
-        foreach (var name in settings.Images.Keys)
-            if (def.FindService(name) is null)
-                throw new InputException(settings.File, $"platform:images.{name}", null, $"'{name}' is not a service of system '{def.Name}'; services: {known}");
-        foreach (var name in settings.Replicas.Keys)
-            if (def.FindService(name) is null)
-                throw new InputException(settings.File, $"platform:replicas.{name}", null, $"'{name}' is not a service of system '{def.Name}'; services: {known}");
-        if (!settings.Environment.AllowStandIns)
-        {
-            var missing = def.Services.Where(s => !settings.Images.ContainsKey(s.Name) && s.DefaultImage is null).Select(s => s.Name).ToList();
-            if (missing.Count > 0)
-                throw new InputException(settings.File, $"platform:images.{missing[0]}", null,
-                    $"{settings.Environment.Name} runs real images only; set an image for: {string.Join(", ", missing)} (e.g. ghcr.io/acme/{missing[0]}:1.0.0)");
-        }
-    }
-
-    /// <summary>Services after the services they reference (the validator has ruled out cycles).</summary>
-    private static IEnumerable<ServiceDef> InReferenceOrder(SystemDefinition def)
-    {
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var order = new List<ServiceDef>();
-        void Visit(ServiceDef s)
-        {
-            if (!done.Add(s.Name)) return;
-            foreach (var r in s.References)
-                if (def.FindService(r) is { } t) Visit(t);
-            order.Add(s);
-        }
-        foreach (var s in def.Services) Visit(s);
-        return order;
-    }
-
-    private static DockerService AppService(ComponentGroup system, SystemDefinition def, ServiceDef svc, StackSettings settings,
+    private static DockerService AppService(ComponentGroup system, SystemDefinition def, ComposedService composed, Composition.StackSettings settings,
         IReadOnlyList<DockerNetwork> nets, PostgresDatabase? db, RedisCache? cache, Dictionary<string, DockerService> services)
     {
         var profile = settings.Environment;
-        var replicas = settings.Replicas.TryGetValue(svc.Name, out var r) ? r : svc.FixedReplicas ?? Math.Max(profile.Replicas, svc.MinReplicas);
-        var imageSetting = settings.Images.GetValueOrDefault(svc.Name) ?? (svc.DefaultImage is { } di ? new ImageSetting(di) : null);
-        var standIn = imageSetting is null;
+        var svc = composed.Def;
+        var replicas = composed.Replicas;
+        var imageSetting = composed.Image;
+        var standIn = composed.StandIn;
         var waitFor = new List<Resource>();
 
         return new DockerService(system, svc.Name, self =>
@@ -195,13 +175,12 @@ public static class DockerComposer
             }
 
             Value image;
-            IReadOnlyList<string> command = svc.Command;
-            var health = svc.Health;
+            var command = composed.Command;
+            var health = composed.Health;
             var labels = new List<(string, string)>();
             if (standIn)
             {
                 image = DockerImage.Pull(self, "image", StandInImage).ImageId;
-                (command, health) = StandIn(def, svc);
                 labels.Add(("platform.standin", "true"));
                 system.Program.Notes.Add($"stand-in: '{svc.Name}' has no image configured (platform:images.{svc.Name}); dev runs {StandInImage} answering {(svc.PrimaryPort is null ? "nothing (worker)" : $"HTTP on port {svc.PrimaryPort.ContainerPort}")} in its place");
             }
@@ -220,7 +199,7 @@ public static class DockerComposer
                 Files = svc.Files,
                 Health = health,
                 User = svc.User,
-                Limits = profile.Scale(svc.Limits),
+                Limits = composed.Limits,
                 Networks = nets,
                 DataPath = svc.DataPath,
                 ProtectData = profile.ProtectData,
@@ -232,25 +211,6 @@ public static class DockerComposer
     }
 
     private static string EnvPrefix(string name) => name.ToUpperInvariant().Replace('-', '_');
-
-    /// <summary>A busybox stand-in: httpd on every port of the service, answering the health path; workers just stay up.</summary>
-    private static (IReadOnlyList<string> Command, HealthCheck Health) StandIn(SystemDefinition def, ServiceDef svc)
-    {
-        if (svc.PrimaryPort is not { } primary)
-            return (["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait $!; done"], HealthCheck.Exec("kill -0 1"));
-        var healthPath = svc.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : "/";
-        var root = "/tmp/www";
-        var script = new System.Text.StringBuilder();
-        script.Append($"mkdir -p {root}");
-        var dir = healthPath.LastIndexOf('/') > 0 ? healthPath[..healthPath.LastIndexOf('/')] : "";
-        if (dir.Length > 0) script.Append($" {root}{dir}");
-        script.Append($" && echo 'stand-in for {def.Name}/{svc.Name}: no image configured' > {root}/index.html");
-        if (healthPath != "/") script.Append($" && echo ok > {root}{healthPath}");
-        foreach (var extra in svc.Ports.Skip(1))
-            script.Append($" && httpd -p {extra.ContainerPort.ToString(CultureInfo.InvariantCulture)} -h {root}");
-        script.Append($" && exec httpd -f -p {primary.ContainerPort.ToString(CultureInfo.InvariantCulture)} -h {root}");
-        return (["sh", "-c", script.ToString()], HealthCheck.Http(healthPath, primary.ContainerPort));
-    }
 
     private static string Upstream(ServiceDef svc, DockerService service) =>
         $"{service.Host}:{svc.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}";
@@ -335,23 +295,5 @@ public static class DockerComposer
         if (endpoints.Count > 0) program.Export("endpoints", endpoints);
         var standIns = program.AllInOrder.Where(r => r.Traits.Contains(Traits.StandIn)).Select(r => (Value)((Str)r.Properties.Get("name")!).Text).ToList();
         if (standIns.Count > 0) program.Export("standIns", new ListValue(standIns));
-    }
-
-    /// <summary>Host-port overrides from the stack apply before validation, so a clash names the stack file and key.</summary>
-    private static void ApplyOverrides(SystemDefinition def, StackSettings settings, out List<SystemValidator.HostPortClaim> claims, out HashSet<(string, int)> overridden)
-    {
-        claims = [];
-        overridden = [];
-        foreach (var (svcName, port) in settings.Ports)
-        {
-            var svc = def.FindService(svcName);
-            var index = svc?.Ports.FindIndex(x => x.HostPort is not null) ?? -1;
-            if (svc is null || index < 0)
-                throw new InputException(settings.File, $"platform:ports.{svcName}", port.ToString(CultureInfo.InvariantCulture),
-                    $"no such service publishing a port; these publish one: {string.Join(", ", def.Services.Where(s => s.Ports.Any(x => x.HostPort is not null)).Select(s => s.Name))}");
-            svc.Ports[index] = svc.Ports[index] with { HostPort = port };
-            overridden.Add((svcName, index));
-            claims.Add(new SystemValidator.HostPortClaim(port, $"service '{svcName}'", settings.File, $"platform:ports.{svcName}"));
-        }
     }
 }
