@@ -42,8 +42,10 @@ public static class DiffCommand
     /// <summary>The synthesized program of the selected stack against its last checkpoint.</summary>
     public static DiffReport AgainstState(Options o, Func<string, string?> env)
     {
-        if (o.Has("system") || o.Has("generated"))
-            throw new InputException("command line", o.Has("system") ? "--system" : "--generated", null, "diff compares a stack with its deployed state: use --stack NAME");
+        if (o.Has("system"))
+            throw new InputException("command line", "--system", null, "diff compares a stack with its deployed state: use --stack NAME");
+        if (o.Has("generated") && !o.Has("state"))
+            throw new InputException("command line", "--generated", null, "a generated system (for measurements) has no deployed state: give --state FILE");
         var selection = StackSelection.Resolve(o, env)
             ?? throw new InputException("command line", "--stack", null, "diff needs a stack: --stack NAME or PULUMI_STACK");
         var synthesis = Synthesizer.Run(selection.Settings, selection.Definition);
@@ -52,10 +54,19 @@ public static class DiffCommand
 
     public static DiffReport AgainstState(ProgramModel program, string stack, string? stateFile, string root, Func<string, string?> env)
     {
+        // INFRA_PREVIEW_TIMING=1: wall and CPU time of reading the state and comparing, on stderr (for the README's numbers).
+        var timing = env("INFRA_PREVIEW_TIMING") == "1" ? System.Diagnostics.Stopwatch.StartNew() : null;
+        var cpu0 = timing is null ? TimeSpan.Zero : System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var located = StateLocator.Find(stateFile, root, StackSettings.Project, stack, env);
-        return located.State is { } state
+        var read = timing?.Elapsed;
+        var cpu1 = timing is null ? TimeSpan.Zero : System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var report = located.State is { } state
             ? DiffEngine.Compare(program, stack, Baseline.FromDeployed(state))
             : DiffEngine.Compare(program, stack, null, located.Where);
+        if (timing is not null)
+            Console.Error.WriteLine($"preview-timing: state read {read!.Value.TotalMilliseconds:0} ms, compare {(timing.Elapsed - read.Value).TotalMilliseconds:0} ms (wall), " +
+                $"CPU {(cpu1 - cpu0).TotalMilliseconds:0} + {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu1).TotalMilliseconds:0} ms; {program.Resources.Count} resources, {report.Changes.Count} changes");
+        return report;
     }
 
     /// <summary>

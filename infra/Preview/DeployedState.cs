@@ -6,8 +6,14 @@ namespace Infra.Cli.Preview;
 
 /// <summary>One resource of the last checkpoint (the fields of Pulumi's ResourceV3 that the diff reads).</summary>
 public sealed record StateResource(
-    string Urn, string Type, string Name, string? Id, DMap Inputs, DMap Outputs, bool Protect, bool RetainOnDelete,
-    string? Parent, string? Provider, IReadOnlyList<string> Dependencies, IReadOnlyList<string> AdditionalSecretOutputs, bool PendingDelete);
+    string Urn, string Type, string Name, string? Id, DMap Inputs, Lazy<DMap> LazyOutputs, bool Protect, bool RetainOnDelete,
+    string? Parent, string? Provider, IReadOnlyList<string> Dependencies, IReadOnlyList<string> AdditionalSecretOutputs, bool PendingDelete)
+{
+    /// <summary>Outputs are converted only when a reference reads them (most never are: they repeat the inputs).</summary>
+    public DMap Outputs => LazyOutputs.Value;
+
+    public static readonly Lazy<DMap> NoOutputs = new(new DMap([]));
+}
 
 /// <summary>
 /// The last deployed state of a stack, read from the local file backend or a <c>pulumi stack export</c> file.
@@ -64,7 +70,7 @@ public sealed record DeployedState(string Source, string Stack, string Project, 
         {
             throw new InputException(file, "(document)", null, $"not valid JSON (line {(e.LineNumber ?? 0) + 1}); expected a Pulumi checkpoint or `pulumi stack export` output");
         }
-        using (doc)
+        // Not disposed: resource outputs are read lazily from it (its buffers are then left to the GC).
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -134,7 +140,7 @@ public sealed record DeployedState(string Source, string Stack, string Project, 
         return new StateResource(
             urn, type, u.Name, Str(r, "id"),
             r.TryGetProperty("inputs", out var inp) && inp.ValueKind == JsonValueKind.Object ? (DMap)FromJson(inp) : new DMap([]),
-            r.TryGetProperty("outputs", out var outp) && outp.ValueKind == JsonValueKind.Object ? (DMap)FromJson(outp) : new DMap([]),
+            r.TryGetProperty("outputs", out var outp) && outp.ValueKind == JsonValueKind.Object ? new Lazy<DMap>(() => (DMap)FromJson(outp), LazyThreadSafetyMode.None) : StateResource.NoOutputs,
             Bool(r, "protect"), Bool(r, "retainOnDelete"), Str(r, "parent"), Str(r, "provider"),
             Strings(r, "dependencies"), Strings(r, "additionalSecretOutputs"), Bool(r, "delete"));
     }
@@ -156,7 +162,11 @@ public sealed record DeployedState(string Source, string Stack, string Project, 
             case JsonValueKind.Number: return new DNum(e.GetDouble());
             case JsonValueKind.True: return new DBool(true);
             case JsonValueKind.False: return new DBool(false);
-            case JsonValueKind.Array: return new DList([.. e.EnumerateArray().Select(FromJson)]);
+            case JsonValueKind.Array:
+                var items = new DV[e.GetArrayLength()];
+                var i = 0;
+                foreach (var item in e.EnumerateArray()) items[i++] = FromJson(item);
+                return new DList(items);
             case JsonValueKind.Object:
                 if (e.TryGetProperty(SigKey, out var sig) && sig.ValueKind == JsonValueKind.String)
                 {
@@ -176,7 +186,9 @@ public sealed record DeployedState(string Source, string Stack, string Project, 
                             return e.TryGetProperty("value", out var ov) ? FromJson(ov) : new DComputed("(unknown output)", false);
                     }
                 }
-                return new DMap([.. e.EnumerateObject().Select(p => new KeyValuePair<string, DV>(p.Name, FromJson(p.Value)))]);
+                var entries = new List<KeyValuePair<string, DV>>();
+                foreach (var p in e.EnumerateObject()) entries.Add(new(p.Name, FromJson(p.Value)));
+                return new DMap(entries);
             default: return DV.Null;
         }
     }

@@ -93,7 +93,7 @@ public sealed class DiffEngine
         var engine = new DiffEngine(old, stack, null, symbolic: true);
         var list = new List<StateResource>(old.Resources.Count);
         foreach (var r in old.Resources)
-            list.Add(new StateResource(engine.UrnOf(r), r.Type, r.Name, null, (DMap)engine.Eval(r.Properties), new DMap([]),
+            list.Add(new StateResource(engine.UrnOf(r), r.Type, r.Name, null, (DMap)engine.Eval(r.Properties), StateResource.NoOutputs,
                 r.Protect, r.RetainOnDelete, null, null, [.. r.DependsOn], r.AdditionalSecretOutputs, false));
         return new Baseline(description, list, FromState: false);
     }

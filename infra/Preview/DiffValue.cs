@@ -31,7 +31,12 @@ public sealed record DMap(IReadOnlyList<KeyValuePair<string, DV>> Entries) : DV
             foreach (var e in Entries) if (e.Key == key) return e.Value;
             return null;
         }
-        _index ??= Entries.GroupBy(e => e.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        if (_index is null)
+        {
+            var index = new Dictionary<string, DV>(Entries.Count, StringComparer.Ordinal);
+            foreach (var e in Entries) index[e.Key] = e.Value;
+            _index = index;
+        }
         return _index.GetValueOrDefault(key);
     }
 }

@@ -27,7 +27,7 @@ public static class RevisionProgram
         if (File.Exists(cache)) return (File.ReadAllText(cache), description);
 
         var tmp = Path.Combine(Path.GetTempPath(), $"infra-rev-{sha[..12]}-{Environment.ProcessId}");
-        var (added, _, addErr) = Run("git", ["-C", root, "worktree", "add", "--detach", "--force", tmp, sha], root);
+        var (added, _, addErr) = Run("git", ["-C", root, "worktree", "add", "--detach", tmp, sha], root);
         if (!added) throw new InputException("command line", flag, rev, "git worktree add failed: " + FirstLine(addErr));
         try
         {

@@ -10,7 +10,7 @@ using Infra.Tests.Support;
 
 namespace Infra.Tests.Preview;
 
-public sealed class DiffTests
+public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static DeployedState Parse(string json, string stack = "staging") =>
         DeployedState.Parse(Encoding.UTF8.GetBytes(json), "state.json", "platform", stack);
@@ -183,13 +183,30 @@ public sealed class DiffTests
             r["inputs"]!["memory"] = 1;
         foreach (var r in resources.Where(r => r["type"]?.ToString() is "docker:index/volume:Volume" or "docker:index/remoteImage:RemoteImage"))
             r["inputs"]!["labels"] = new JsonArray();
-        var state = Parse(Checkpoints.Checkpoint(resources, "dev"), "dev");
+        var json = Checkpoints.Checkpoint(resources, "dev");
+        resources = null;
+        if (Environment.GetEnvironmentVariable("INFRA_PREVIEW_DUMP") is { Length: > 0 } dump) File.WriteAllText(dump, json);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var parse = Stopwatch.StartNew();
+        var state = Parse(json, "dev");
+        parse.Stop();
 
+        // CPU time of this thread: the machine is shared (2 cores, often a load of 20), so wall time says little.
+        var cpu = ThreadCpu();
         var sw = Stopwatch.StartNew();
         var report = DiffEngine.Compare(program, "dev", Baseline.FromDeployed(state));
+        var compared = sw.Elapsed;
         var md = DiffRenderer.Markdown(report);
         sw.Stop();
-        Assert.True(sw.ElapsedMilliseconds < 1000, $"diff + markdown of {report.Changes.Count} changes took {sw.ElapsedMilliseconds} ms");
+        cpu = ThreadCpu() - cpu;
+        var other = Stopwatch.StartNew();
+        var jsonLength = DiffRenderer.Json(report).Length;
+        var textLength = DiffRenderer.Text(report).Length;
+        other.Stop();
+        output.WriteLine($"{program.Resources.Count} resources, {report.Changes.Count} changes; state {json.Length / 1024 / 1024.0:0.0} MB parsed in {parse.ElapsedMilliseconds} ms; " +
+            $"compare {compared.TotalMilliseconds:0} ms, markdown {(sw.Elapsed - compared).TotalMilliseconds:0} ms ({md.Length} chars); json + text {other.ElapsedMilliseconds} ms ({jsonLength + textLength} chars)");
+        output.WriteLine($"compare + markdown: {cpu.TotalMilliseconds:0} ms CPU on this thread ({sw.ElapsedMilliseconds} ms wall)");
+        Assert.True(cpu.TotalMilliseconds < 1000, $"diff + markdown of {report.Changes.Count} changes took {cpu.TotalMilliseconds:0} ms CPU");
         Assert.True(report.Changes.Count >= 3_000, report.Changes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(md.Length <= DiffRenderer.DefaultMaxChars, md.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Matches(@"_truncated — \d+ more changes_\n$", md);
@@ -207,6 +224,13 @@ public sealed class DiffTests
         var more = int.Parse(System.Text.RegularExpressions.Regex.Match(big, @"truncated — (\d+) more").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var shown = big.Split('\n').Count(l => l.StartsWith("- `", StringComparison.Ordinal));
         Assert.Equal(all.Changes.Count, shown + more);
+    }
+
+    /// <summary>CPU time the calling thread has run (Linux: /proc/thread-self/schedstat, nanoseconds on CPU).</summary>
+    private static TimeSpan ThreadCpu()
+    {
+        var first = File.ReadAllText("/proc/thread-self/schedstat").Split(' ')[0];
+        return TimeSpan.FromTicks(long.Parse(first, System.Globalization.CultureInfo.InvariantCulture) / 100);
     }
 
     [Fact]
