@@ -51,17 +51,18 @@ public static class DiffRenderer
     public static string Text(DiffReport d)
     {
         var sb = new StringBuilder();
-        sb.Append($"Diff for stack '{d.Stack}' (project {d.Project}) against {Against(d)}\n");
+        sb.Append($"Diff for stack '{d.Stack}' (project {Safe(d.Project)}) against {Safe(Against(d))}\n");
         sb.Append("  ").Append(Counts(d)).Append('\n');
         if (d.Program.Policies is { } p) sb.Append($"  policies: {Inv(p.Rules)} rules, 0 blocking, {Inv(p.Advisory)} advisory, {Inv(p.Waived)} waived\n");
         if (d.Changes.Count == 0) sb.Append("\nNo changes.\n");
         else sb.Append('\n');
+        // Names, paths and values may come from a state file: made terminal-safe like every error text.
         foreach (var c in d.Changes)
         {
-            sb.Append($"{Symbol(c.Action),2} {c.Name}  {ShortType(c.Type)}  ({Word(c.Action)})\n");
+            sb.Append($"{Symbol(c.Action),2} {Safe(c.Name)}  {Safe(ShortType(c.Type))}  ({Word(c.Action)})\n");
             foreach (var prop in c.Properties)
-                sb.Append("      ").Append(prop.Path).Append(": ").Append(prop.Old).Append(" → ").Append(prop.New).Append(prop.ForcesReplacement ? "  [forces replacement]" : "").Append('\n');
-            foreach (var n in c.Notes) sb.Append("      note: ").Append(n).Append('\n');
+                sb.Append("      ").Append(Safe(prop.Path)).Append(": ").Append(Safe(prop.Old)).Append(" → ").Append(Safe(prop.New)).Append(prop.ForcesReplacement ? "  [forces replacement]" : "").Append('\n');
+            foreach (var n in c.Notes) sb.Append("      note: ").Append(Safe(n)).Append('\n');
         }
         if (d.Program.Notes.Count > 0)
         {
@@ -176,9 +177,12 @@ public static class DiffRenderer
         return sb.ToString();
     }
 
+    private static string Safe(string s) => Infra.Components.Core.ErrorText.Escape(s);
+
     /// <summary>Text safe in Markdown and HTML: no tags, no table breaks, no code-span breaks, one line.</summary>
     public static string Html(string s)
     {
+        s = Safe(s);
         var sb = new StringBuilder(s.Length);
         foreach (var c in s)
             sb.Append(c switch

@@ -158,6 +158,7 @@ public sealed class Topology
     /// <summary>Text inside a quoted Mermaid label: quotes, angle brackets and ampersands as entity codes.</summary>
     public static string MermaidText(string s)
     {
+        s = Infra.Components.Core.ErrorText.Escape(s);
         var sb = new StringBuilder(s.Length);
         foreach (var c in s)
             sb.Append(c switch
@@ -207,5 +208,5 @@ public sealed class Topology
     }
 
     private static string DotText(string s) =>
-        "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal) + "\"";
+        "\"" + Infra.Components.Core.ErrorText.Escape(s).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal) + "\"";
 }

@@ -322,6 +322,30 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void Names_and_values_from_a_state_file_are_made_safe_for_terminals_and_markdown()
+    {
+        var program = Checkpoints.Program("dev", "pliers", "dev");
+        var resources = Checkpoints.Resources(program, "dev");
+        var hostile = (JsonObject)Checkpoints.Find(resources, "pliers-postgres-data").DeepClone();
+        hostile["urn"] = Urn.Of("dev", "platform", "docker:index/volume:Volume", "evil\u001b[31m\u202e</details><script>");
+        resources.Add(hostile);
+        Checkpoints.Find(resources, "pliers-api-1")["inputs"]!["restart"] = "\u001b]0;title\u0007";
+        var report = Diff(program, "dev", Checkpoints.Checkpoint(resources, "dev"));
+        var text = DiffRenderer.Text(report);
+        var md = DiffRenderer.Markdown(report);
+        var mermaid = Topology.Build(program, report).Mermaid();
+        foreach (var output in new[] { text, md, mermaid })
+        {
+            Assert.DoesNotContain('\u001b', output);
+            Assert.DoesNotContain('\u202e', output);
+            Assert.DoesNotContain('\u0007', output);
+        }
+        Assert.Contains("evil\\u001B[31m\\u202E", text);
+        Assert.DoesNotContain("<script>", md);
+        Assert.DoesNotContain("</details><script>", md);
+    }
+
+    [Fact]
     public void Memory_change_is_an_update_in_place()
     {
         var program = Checkpoints.Program("dev", "pliers", "dev");
