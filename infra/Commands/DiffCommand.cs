@@ -78,6 +78,8 @@ public static class DiffCommand
         if (o.Has("system") || o.Has("generated")) return "";
         var program = ProgramModel.FromSynthesis(synthesis.Program, synthesis.Policies, "stack " + settings.Stack);
         var report = AgainstState(program, settings.Stack, o.Get("state"), Root(o, env), env);
+        if (report.Against is null)   // the tree above already lists every resource
+            return $"\nCompared with the deployed state: nothing deployed ({ErrorText.Escape(report.NoBaselineReason ?? "no state found")}); all {report.Changes.Count} resources would be created.\n";
         return "\n" + DiffRenderer.Text(report);
     }
 

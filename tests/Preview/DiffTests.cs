@@ -125,7 +125,8 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("0 to update, 0 may be replaced, 0 to delete, 0 unchanged", r.Stdout);
         Assert.Contains(" + pliers-postgres  docker:Container  (create)", r.Stdout);
         var plan = Synth.CliIn(root, "plan", "--stack", "dev");
-        Assert.Contains("Diff for stack 'dev'", plan.Stdout);
+        Assert.Contains("Compared with the deployed state: nothing deployed (no checkpoint for stack 'dev'", plan.Stdout);
+        Assert.Contains("all 32 resources would be created.", plan.Stdout);
     }
 
     [Fact]
@@ -141,6 +142,9 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
         var r = Synth.CliIn(root, "diff", "--stack", "dev");
         Assert.Equal(0, r.Exit);
         Assert.Contains("0 to create, 0 to update, 0 may be replaced, 0 to delete, 32 unchanged", r.Stdout);
+        var plan = Synth.CliIn(root, "plan", "--stack", "dev");
+        Assert.Contains("Diff for stack 'dev' (project platform) against the last deployed state (" + Path.Combine(local, "dev.json"), plan.Stdout);
+        Assert.Contains("No changes.", plan.Stdout);
 
         var elsewhere = Directory.CreateTempSubdirectory("backend-").FullName;
         var dir = Path.Combine(elsewhere, ".pulumi", "stacks", "platform");

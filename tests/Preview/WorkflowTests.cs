@@ -68,7 +68,8 @@ public sealed class WorkflowTests
         var stacks = ((YamlSequenceNode)At(preview, "strategy", "matrix", "stack")!).Children.Select(c => ((YamlScalarNode)c).Value!).Order().ToArray();
         var files = Directory.GetFiles(Synth.RepoRoot(), "Pulumi.*.yaml").Select(f => Path.GetFileName(f)[7..^5]).Order().ToArray();
         Assert.Equal(files, stacks);
-        Assert.Contains(Steps(preview), s => (S(s, "run") ?? "").Contains("diff --stack \"$STACK\" $STATE_ARGS --format markdown", StringComparison.Ordinal));
+        Assert.Contains(Steps(preview), s => (S(s, "run") ?? "").Contains("infra.dll diff --stack \"$STACK\" $STATE_ARGS --format markdown > preview.md", StringComparison.Ordinal));
+        Assert.DoesNotContain(Steps(preview), s => (S(s, "run") ?? "").Contains("dotnet run", StringComparison.Ordinal));   // build chatter on stdout
         var comment = Step(preview, "actions/github-script@");
         var script = S(comment, "with", "script")!;
         Assert.Contains("split('\\n')[0] === marker", script);        // the whole first line: dev never matches dev-tokyo
