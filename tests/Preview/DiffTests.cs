@@ -260,6 +260,33 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("--from", bad.Stderr);
     }
 
+    [Fact]
+    public void A_git_revision_side_is_resolved_with_git_and_its_program_kept_per_commit()
+    {
+        // The build of a revision's compiler takes a minute; the cache it fills is what is exercised here.
+        var root = Directory.CreateTempSubdirectory("rev-").FullName;
+        void Git(params string[] args)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, string.Join(' ', args) + ": " + p.StandardError.ReadToEnd());
+        }
+        Git("init", "-q");
+        File.WriteAllText(Path.Combine(root, "Pulumi.dev.yaml"), "config:\n  platform:system: pliers\n  platform:environment: dev\n");
+        Git("add", ".");
+        Git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "one");
+        var sha = File.ReadAllText(Path.Combine(root, ".git", File.ReadAllText(Path.Combine(root, ".git", "HEAD")).Trim()[5..])).Trim();
+        var cached = Path.Combine(root, ".build", "preview", sha, "dev.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+        File.WriteAllText(cached, Synth.Program("pliers", "dev"));
+        var r = Synth.CliIn(root, "diff", "--from", "HEAD", "--to", cached, "--stack", "dev");
+        Assert.True(r.Exit == 0, r.Stderr);
+        Assert.Contains($"against program HEAD ({sha[..7]})", r.Stdout);
+        Assert.Contains("No changes.", r.Stdout);
+    }
+
     // ------------------------------------------------------------------ bad input
 
     public static IEnumerable<object[]> BadStates()

@@ -40,6 +40,30 @@ public sealed class GraphTests
     }
 
     [Fact]
+    public void With_a_diff_changed_nodes_are_classed_and_removed_ones_drawn()
+    {
+        var program = Checkpoints.Program("dev", "pliers", "dev");
+        var resources = Checkpoints.Resources(program, "dev");
+        Checkpoints.Find(resources, "pliers-api-1")["inputs"]!["memory"] = 64;
+        Checkpoints.Find(resources, "pliers-web-1")["inputs"]!["name"] = "old-web";
+        resources.RemoveAll(r => r["urn"]!.ToString().EndsWith("::pliers-redis", StringComparison.Ordinal));
+        var gone = (System.Text.Json.Nodes.JsonObject)Checkpoints.Find(resources, "pliers-postgres").DeepClone();
+        gone["urn"] = Urn.Of("dev", "platform", "docker:index/container:Container", "pliers-old-worker");
+        resources.Add(gone);
+        var state = DeployedState.Parse(System.Text.Encoding.UTF8.GetBytes(Checkpoints.Checkpoint(resources, "dev")), "state.json", "platform", "dev");
+        var report = DiffEngine.Compare(program, "dev", Baseline.FromDeployed(state));
+        var mermaid = Topology.Build(program, report).Mermaid();
+        string Id(string label) => Regex.Match(mermaid, $"(n\\d+)\\[\"{Regex.Escape(label)}\"\\]").Groups[1].Value;
+        Assert.Contains($"  class {Id("pliers-redis")} create\n", mermaid);
+        Assert.Contains($"  class {Id("pliers-api-1")} update\n", mermaid);
+        Assert.Contains($"  class {Id("pliers-web-1")} replace\n", mermaid);
+        Assert.Contains($"  class {Id("pliers-old-worker")} delete\n", mermaid);
+        Assert.Contains("subgraph g", mermaid);
+        Assert.Contains("[\"(removed)\"]", mermaid);
+        Assert.Contains("classDef replace ", mermaid);
+    }
+
+    [Fact]
     public void Dot_is_a_digraph_with_clusters()
     {
         var r = Synth.CliIn(Synth.RepoRoot(), "graph", "--stack", "staging", "--format", "dot");
