@@ -6,7 +6,7 @@ namespace Infra.Cli.Preview;
 public enum ChangeAction { Same, Create, Update, Replace, Delete }
 
 /// <summary>One changed input: a path like <c>ports[0].external</c>, old and new rendered (secrets masked).</summary>
-public sealed record PropertyChange(string Path, string Old, string New, bool ForcesReplacement);
+public sealed record PropertyChange(string Path, string Old, string New, bool ForcesReplacement, IReadOnlyList<string>? Lines = null);
 
 public sealed record ResourceChange(
     string Urn, string Name, string Type, string Component, ChangeAction Action,
@@ -290,7 +290,8 @@ public sealed class DiffEngine
                 break;
             default:
                 if (old is not null && neu is not null && DValues.Same(old, neu)) return;
-                acc.Add(new PropertyChange(path, DValues.Render(old), DValues.Render(neu), false));
+                var lines = old is DStr os && neu is DStr ns && (os.Text.Contains('\n') || ns.Text.Contains('\n')) ? LineDiff.Changed(os.Text, ns.Text) : null;
+                acc.Add(new PropertyChange(path, DValues.Render(old), DValues.Render(neu), false, lines));
                 break;
         }
         if (acc.Count > before) top?.Add(topKey);

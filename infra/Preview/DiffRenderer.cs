@@ -61,7 +61,10 @@ public static class DiffRenderer
         {
             sb.Append($"{Symbol(c.Action),2} {Safe(c.Name)}  {Safe(ShortType(c.Type))}  ({Word(c.Action)})\n");
             foreach (var prop in c.Properties)
+            {
                 sb.Append("      ").Append(Safe(prop.Path)).Append(": ").Append(Safe(prop.Old)).Append(" → ").Append(Safe(prop.New)).Append(prop.ForcesReplacement ? "  [forces replacement]" : "").Append('\n');
+                foreach (var line in prop.Lines ?? []) sb.Append("        ").Append(Safe(line)).Append('\n');
+            }
             foreach (var n in c.Notes) sb.Append("      note: ").Append(Safe(n)).Append('\n');
         }
         if (d.Program.Notes.Count > 0)
@@ -173,6 +176,13 @@ public static class DiffRenderer
                 sb.Append("  | <code>").Append(Html(p.Path)).Append("</code>").Append(p.ForcesReplacement ? " (forces replacement)" : "")
                     .Append(" | <code>").Append(Html(p.Old)).Append("</code> | <code>").Append(Html(p.New)).Append("</code> |\n");
             sb.Append('\n');
+            foreach (var p in c.Properties.Where(p => p.Lines is { Count: > 0 }))
+            {
+                // A diff block; HTML-escaped inside <pre> so no line can close the block or open a tag.
+                sb.Append("  <pre><code>").Append(Html(p.Path)).Append('\n');
+                foreach (var line in p.Lines!) sb.Append(HtmlKeepSpaces(line)).Append('\n');
+                sb.Append("</code></pre>\n\n");
+            }
         }
         return sb.ToString();
     }
@@ -202,6 +212,10 @@ public static class DiffRenderer
         return sb.ToString();
     }
 
+    /// <summary>One line inside &lt;pre&gt;: terminal-safe, tags escaped, spacing kept.</summary>
+    private static string HtmlKeepSpaces(string s) =>
+        Safe(s).Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
     /// <summary>Text inside a backtick code span (names are [A-Za-z0-9_-]; anything else is dropped to be safe).</summary>
     private static string Code(string s) => new([.. s.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':')]);
 
@@ -213,7 +227,7 @@ public static class DiffRenderer
     /// Stable schema <c>infra-preview/v1</c>: <c>{schema, project, stack, against: {kind: state|program|none, source,
     /// time, reason}, summary: {create, update, replace, delete, unchanged}, policies: {rules, blocking, advisory,
     /// waived} | null, notes: [..], changes: [{urn, name, type, component, action: create|update|replace|delete,
-    /// notes: [..], properties: [{path, old, new, forcesReplacement}]}]}</c>. Values are rendered text, secrets masked.
+    /// notes: [..], properties: [{path, old, new, forcesReplacement, lines?}]}]}</c> (lines: "- old" / "+ new" of a multi-line text). Values are rendered text, secrets masked.
     /// </summary>
     public static string Json(DiffReport d)
     {
@@ -273,6 +287,12 @@ public static class DiffRenderer
                     w.WriteString("old", prop.Old);
                     w.WriteString("new", prop.New);
                     w.WriteBoolean("forcesReplacement", prop.ForcesReplacement);
+                    if (prop.Lines is { } lines)
+                    {
+                        w.WriteStartArray("lines");
+                        foreach (var l in lines) w.WriteStringValue(l);
+                        w.WriteEndArray();
+                    }
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

@@ -377,6 +377,16 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void Multi_line_texts_show_their_changed_lines_bounded()
+    {
+        Assert.Equal(["- b", "+ B", "+ c2"], LineDiff.Changed("a\nb\nc\nd", "a\nB\nc\nc2\nd"));
+        Assert.Equal(["+ x"], LineDiff.Changed("a\nb", "a\nx\nb"));
+        var many = LineDiff.Changed(string.Join('\n', Enumerable.Range(0, 100)), string.Join('\n', Enumerable.Range(1000, 100)));
+        Assert.Equal(LineDiff.MaxLines + 1, many.Count);
+        Assert.Equal("(170 more changed lines)", many[^1]);
+    }
+
+    [Fact]
     public void Memory_change_is_an_update_in_place()
     {
         var program = Checkpoints.Program("dev", "pliers", "dev");
