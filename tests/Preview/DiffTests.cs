@@ -387,6 +387,16 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_list_stored_as_one_secret_is_not_reported_as_changed()
+    {
+        var program = Checkpoints.Program("dev", "pliers", "dev");
+        var resources = Checkpoints.Resources(program, "dev");
+        Checkpoints.Find(resources, "pliers-api-1")["inputs"]!["envs"] = Checkpoints.Secret();
+        var report = Diff(program, "dev", Checkpoints.Checkpoint(resources, "dev"));
+        Assert.True(report.Changes.Count == 0, DiffRenderer.Text(report));
+    }
+
+    [Fact]
     public void Memory_change_is_an_update_in_place()
     {
         var program = Checkpoints.Program("dev", "pliers", "dev");
