@@ -36,11 +36,11 @@ public abstract class Construct
     /// Creates a resource of a generated type, named after this component's path plus <paramref name="localName"/>
     /// (none: the component's own name). The args' properties are emitted in the order they were set.
     /// </summary>
-    public Resource<TOutputs> Add<TOutputs>(string? localName, ResourceArgs<TOutputs> args) where TOutputs : IOutputsOf<TOutputs>
-    {
-        var resource = new Resource<TOutputs>(this, LogicalName(localName), args.Token, args.ToProps());
-        return Register(resource, localName);
-    }
+    public Resource<TOutputs> Add<TOutputs>(string? localName, ResourceArgs<TOutputs> args) where TOutputs : IOutputsOf<TOutputs> =>
+        (Resource<TOutputs>)Add(localName, (ResourceArgs)args);
+
+    /// <summary>Creates a resource of a generated type chosen at run time (e.g. a package's provider); same naming as above.</summary>
+    public Resource Add(string? localName, ResourceArgs args) => Register(args.NewResource(this, LogicalName(localName)), localName);
 
     /// <summary>
     /// Escape hatch: a resource of a type with no generated binding (a token outside the curated lists), from an

@@ -1,6 +1,10 @@
 namespace Infra.Components.Core;
 
-/// <summary>Ordered property bag; null values are skipped so optional inputs stay absent.</summary>
+/// <summary>
+/// Ordered property bag; null values are skipped so optional inputs stay absent. It stores the inputs of every
+/// resource; written by hand it is the escape hatch for a type with no generated binding (<see cref="Construct.AddUntyped"/>)
+/// or a field the vendored schema lacks (<see cref="InputObject.Extra"/>).
+/// </summary>
 public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
 {
     private readonly List<KeyValuePair<string, Value>> _entries = [];

@@ -1,7 +1,7 @@
 namespace Infra.Components.Core;
 
 /// <summary>
-/// Provider plugin versions the program pins. They match the schemas in ../shared/schemas that every
+/// Provider plugin versions the program pins. They match the schemas vendored in schemas/ that every
 /// synthesized program is validated against (see that folder's README for each file's source).
 /// </summary>
 public static class ProviderVersions

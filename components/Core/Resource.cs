@@ -2,7 +2,8 @@ namespace Infra.Components.Core;
 
 /// <summary>
 /// One Pulumi resource: canonical type token, logical name (the YAML key), inputs and options.
-/// Created only through <see cref="Construct.AddUntyped"/> so its name carries the component path.
+/// Created only through <see cref="Construct.Add{TOutputs}"/> (generated types) or <see cref="Construct.AddUntyped"/>
+/// (the escape hatch), so its name carries the component path.
 /// </summary>
 public class Resource
 {

@@ -1,3 +1,5 @@
+using Infra.Providers.Random;
+
 namespace Infra.Components.Core;
 
 /// <summary>
@@ -21,17 +23,17 @@ public abstract record SecretSource
         switch (this)
         {
             case GeneratedSecret g:
-                var pw = owner.AddUntyped(name, "random:index/randomPassword:RandomPassword", new Props
+                var pw = owner.Add(name, new RandomPassword
                 {
-                    ["length"] = g.Length,
-                    ["special"] = false,
-                    ["minLower"] = 1,
-                    ["minUpper"] = 1,
-                    ["minNumeric"] = 1,
+                    Length = g.Length,
+                    Special = false,
+                    MinLower = 1,
+                    MinUpper = 1,
+                    MinNumeric = 1,
                 });
                 pw.Traits.Add(Traits.Stateful);
                 if (protect) pw.Options.Protect = true;
-                return pw.Out<string>("result", secret: true);
+                return pw.Outputs.Result;
             case ConfigSecret c:
                 var key = owner.Program.DeclareConfig(new ConfigKey(c.Key, ConfigType.String, Secret: true, Default: c.Optional ? new Str("") : null));
                 return key.Ref;

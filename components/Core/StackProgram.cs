@@ -1,3 +1,5 @@
+using Infra.Providers;
+
 namespace Infra.Components.Core;
 
 /// <summary>
@@ -70,7 +72,7 @@ public sealed class StackProgram : Construct
     {
         if (_providers.TryGetValue(package, out var p)) return p;
         var version = ProviderVersions.Of(package);
-        p = AddUntyped($"provider-{package}", "pulumi:providers:" + package, new Props());
+        p = Add($"provider-{package}", ProviderPackages.NewProvider(package));
         p.Options.Version = version;
         _providers.Add(package, p);
         return p;

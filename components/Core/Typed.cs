@@ -22,6 +22,13 @@ public readonly struct Input<T>
     public override string ToString() => Value.ToString();
 }
 
+/// <summary>Helpers for inputs whose source may be absent.</summary>
+public static class Input
+{
+    /// <summary>Text that may be null: the property stays unset when it is (a null literal is refused, see <see cref="Input{T}"/>).</summary>
+    public static Input<string>? Optional(string? text) => text is null ? null : new Input<string>?(text);
+}
+
 /// <summary>A schema enum or other value with a fixed wire form (generated enum types implement it).</summary>
 public interface IWireValue
 {
@@ -130,10 +137,16 @@ public abstract class ResourceArgs : InputObject
 {
     /// <summary>Canonical type token, e.g. <c>docker:index/container:Container</c>.</summary>
     public abstract string Token { get; }
+
+    /// <summary>The resource these inputs make, typed by the generated outputs.</summary>
+    internal abstract Resource NewResource(Construct owner, string name);
 }
 
 /// <summary>A generated resource type whose typed outputs are <typeparamref name="TOutputs"/>.</summary>
-public abstract class ResourceArgs<TOutputs> : ResourceArgs where TOutputs : IOutputsOf<TOutputs>;
+public abstract class ResourceArgs<TOutputs> : ResourceArgs where TOutputs : IOutputsOf<TOutputs>
+{
+    internal sealed override Resource NewResource(Construct owner, string name) => new Resource<TOutputs>(owner, name, Token, ToProps());
+}
 
 /// <summary>A resource made from generated args: the resource plus its typed outputs.</summary>
 public sealed class Resource<TOutputs> : Resource where TOutputs : IOutputsOf<TOutputs>

@@ -1,4 +1,5 @@
 using Infra.Components.Core;
+using Infra.Providers.Docker;
 
 namespace Infra.Components.Docker;
 
@@ -13,22 +14,20 @@ public sealed class DockerImage : Construct
         Reference = reference;
         if (buildContext is null)
         {
-            Resource = AddUntyped(null, "docker:index/remoteImage:RemoteImage", new Props
-            {
-                ["name"] = reference,
-                ["keepLocally"] = true,
-            });
-            ImageId = Resource.Out<string>("imageId");
+            var remote = Add(null, new RemoteImage { Name = reference, KeepLocally = true });
+            Resource = remote;
+            ImageId = remote.Outputs.ImageId;
         }
         else
         {
-            Resource = AddUntyped(null, "docker:index/image:Image", new Props
+            var image = Add(null, new Image
             {
-                ["imageName"] = reference,
-                ["skipPush"] = true,
-                ["build"] = new Props { ["context"] = buildContext }.Set("dockerfile", dockerfile),
+                ImageName = reference,
+                SkipPush = true,
+                Build = new DockerBuild { Context = buildContext, Dockerfile = Input.Optional(dockerfile) },
             });
-            ImageId = Resource.Out<string>("imageName");
+            Resource = image;
+            ImageId = image.Outputs.ImageName;
         }
     }
 
@@ -37,7 +36,7 @@ public sealed class DockerImage : Construct
     public static DockerImage Build(Construct parent, string name, string reference, string context, string? dockerfile = null) =>
         new(parent, name, reference, context, dockerfile);
 
-    public override string Kind => Resource.Type.EndsWith("RemoteImage", StringComparison.Ordinal) ? "Image (pull)" : "Image (build)";
+    public override string Kind => Resource.Type == RemoteImage.TypeToken ? "Image (pull)" : "Image (build)";
     public string Reference { get; }
     public Resource Resource { get; }
 

@@ -5,12 +5,10 @@ namespace Infra.Components.Docker;
 /// <summary>Labels every Docker object carries, so `docker ps --filter label=...` finds a stack's objects.</summary>
 public static class DockerLabels
 {
-    public static IEnumerable<Value> Of(StackProgram program, params (string Label, string Value)[] extra)
-    {
-        yield return Label("platform.project", program.Project);
-        yield return Label("platform.stack", program.Stack);
-        foreach (var (l, v) in extra) yield return Label(l, v);
-    }
-
-    private static Value Label(string label, string value) => new Props { ["label"] = label, ["value"] = value };
+    /// <summary>
+    /// The project and stack labels, then <paramref name="extra"/>, each made by <paramref name="label"/> (every Docker
+    /// resource type has its own generated label type: <c>ContainerLabel</c>, <c>NetworkLabel</c>, <c>VolumeLabel</c>).
+    /// </summary>
+    public static IReadOnlyList<TLabel> Of<TLabel>(StackProgram program, Func<string, string, TLabel> label, params (string Label, string Value)[] extra) =>
+        [label("platform.project", program.Project), label("platform.stack", program.Stack), .. extra.Select(e => label(e.Label, e.Value))];
 }

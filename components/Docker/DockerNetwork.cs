@@ -1,4 +1,5 @@
 using Infra.Components.Core;
+using Infra.Providers.Docker;
 
 namespace Infra.Components.Docker;
 
@@ -9,12 +10,16 @@ public sealed class DockerNetwork : Construct
     {
         Internal = @internal;
         Subnet = subnet;
-        Resource = AddUntyped("network", "docker:index/network:Network", new Props()
-            .Set("name", Names.Logical([parent.Path.Replace('/', '-'), name]))
-            .Set("driver", "bridge")
-            .Set("internal", @internal ? true : null)
-            .SetList("ipamConfigs", subnet is null ? [] : [new Props { ["subnet"] = subnet }])
-            .SetList("labels", DockerLabels.Of(Program, ("platform.network", name))));
+        var network = Add("network", new Network
+        {
+            Name = Names.Logical([parent.Path.Replace('/', '-'), name]),
+            Driver = "bridge",
+            Internal = @internal ? true : null,
+            IpamConfigs = subnet is null ? null : [new NetworkIpamConfig { Subnet = subnet }],
+            Labels = DockerLabels.Of(Program, (l, v) => new NetworkLabel { Label = l, Value = v }, ("platform.network", name)),
+        });
+        Resource = network;
+        NetworkName = network.Outputs.Name;
     }
 
     public override string Kind => Internal ? "Network (internal)" : "Network";
@@ -23,5 +28,5 @@ public sealed class DockerNetwork : Construct
     public Resource Resource { get; }
 
     /// <summary>The network's Docker name, as an output (containers attach by it).</summary>
-    public Output<string> NetworkName => Resource.Out<string>("name");
+    public Output<string> NetworkName { get; }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Infra.Components.Core;
 using Infra.Components.Workloads;
+using Infra.Providers.Docker;
 
 namespace Infra.Components.Docker;
 
@@ -65,7 +66,7 @@ public sealed class DockerService : Construct
                 volume = new DockerVolume(this, replica is null ? "data" : $"data-{replica}", args.ProtectData);
                 _volumes.Add(volume);
             }
-            var container = AddUntyped(replica, "docker:index/container:Container", ContainerProps(args, i, replica, volume));
+            var container = Add(replica, ContainerArgs(args, i, replica, volume));
             container.Traits.Add(Traits.Workload);
             // The docker provider does not mark these outputs secret; keep secrets encrypted in state and out of diffs.
             foreach (var carrier in new[] { "envs", "uploads", "command" })
@@ -90,61 +91,54 @@ public sealed class DockerService : Construct
     /// <summary>The DNS name other containers use (the alias on every network).</summary>
     public string Host => Name;
 
-    private Props ContainerProps(DockerServiceArgs a, int replica, string? suffix, DockerVolume? volume)
+    private Container ContainerArgs(DockerServiceArgs a, int replica, string? suffix, DockerVolume? volume)
     {
-        var props = new Props
-        {
-            ["name"] = Names.Logical([Path.Replace('/', '-'), suffix ?? ""]),
-            ["image"] = a.Image,
-            ["restart"] = a.Restart,
-            ["user"] = a.User,
-            ["mustRun"] = true,
-        };
-        props.SetList("command", a.Command.Select(c => (Value)c));
-        props.SetList("envs", a.Environment.Select(e => Value.Format($"{e.Key}={e.Value}")));
-        props.SetList("ports", a.Ports
-            .Where(p => p.HostPort is not null && replica == 1)
-            .Select(p => (Value)new Props { ["internal"] = p.ContainerPort, ["external"] = p.HostPort!.Value }));
-        props.SetList("networksAdvanced", a.Networks.Select(n => (Value)new Props
-        {
-            ["name"] = n.NetworkName,
-            ["aliases"] = Value.Strings([Name]),
-        }));
-        var volumes = new List<Value>();
+        var volumes = new List<ContainerVolume>();
         if (volume is not null)
-            volumes.Add(new Props { ["volumeName"] = volume.VolumeName, ["containerPath"] = a.DataPath! });
+            volumes.Add(new ContainerVolume { VolumeName = volume.VolumeName, ContainerPath = a.DataPath! });
         foreach (var (v, path, ro) in a.Mounts)
-            volumes.Add(new Props { ["volumeName"] = v.VolumeName, ["containerPath"] = path, ["readOnly"] = ro });
-        props.SetList("volumes", volumes);
-        // Config files are owned by root with mode 0444 while the process runs as a non-root user: read-only to it.
-        props.SetList("uploads", a.Files.Select(f => (Value)new Props { ["file"] = f.Path, ["content"] = f.Content, ["permissions"] = "0444" })
-            .Concat(a.SecretFiles.Select(f => (Value)new Props { ["file"] = f.Path, ["content"] = f.Content, ["permissions"] = "0444" })));
-        if (a.Health is { } h)
+            volumes.Add(new ContainerVolume { VolumeName = v.VolumeName, ContainerPath = path, ReadOnly = ro });
+        var h = a.Health;
+        var l = a.Limits;
+        // Keys are emitted in the order set here.
+        return new Container
         {
-            props["healthcheck"] = new Props
+            Name = Names.Logical([Path.Replace('/', '-'), suffix ?? ""]),
+            Image = a.Image,
+            Restart = a.Restart,
+            User = a.User,
+            MustRun = true,
+            Command = [.. a.Command.Select(c => (Input<string>)c)],
+            Envs = [.. a.Environment.Select(e => (Input<string>)Value.Format($"{e.Key}={e.Value}"))],
+            Ports = [.. a.Ports
+                .Where(p => p.HostPort is not null && replica == 1)
+                .Select(p => new ContainerPort { Internal = p.ContainerPort, External = p.HostPort!.Value })],
+            NetworksAdvanced = [.. a.Networks.Select(n => new ContainerNetworksAdvanced { Name = n.NetworkName, Aliases = [Name] })],
+            Volumes = volumes,
+            // Config files are owned by root with mode 0444 while the process runs as a non-root user: read-only to it.
+            Uploads = [.. a.Files.Select(f => Upload(f.Path, f.Content)), .. a.SecretFiles.Select(f => Upload(f.Path, f.Content))],
+            Healthcheck = h is null ? null : new ContainerHealthcheck
             {
-                ["tests"] = Value.Strings(["CMD-SHELL", h.ShellCommand]),
-                ["interval"] = Seconds(h.Interval),
-                ["timeout"] = Seconds(h.Timeout),
-                ["retries"] = h.Retries,
-                ["startPeriod"] = Seconds(h.StartPeriod),
-            };
-            props["wait"] = true;
-            props["waitTimeout"] = (int)Math.Ceiling(h.StartPeriod.TotalSeconds + h.Retries * (h.Interval + h.Timeout).TotalSeconds) + 30;
-        }
-        if (a.Limits is { } l)
-        {
-            props["memory"] = l.MemoryMb;
-            props["memoryReservation"] = l.ReservationMb;
-            props["cpus"] = l.Cpus.ToString("0.0##", CultureInfo.InvariantCulture);
-        }
-        props["securityOpts"] = Value.Strings(["no-new-privileges:true"]);
-        props["capabilities"] = new Props().Set("drops", Value.Strings(["ALL"])).SetList("adds", a.AddCapabilities.Select(c => (Value)c));
-        props["logDriver"] = "json-file";
-        props["logOpts"] = new Props { ["max-size"] = "10m", ["max-file"] = "3" };
-        props.SetList("labels", DockerLabels.Of(Program, [("platform.service", Name), .. a.Labels]));
-        return props;
+                Tests = ["CMD-SHELL", h.ShellCommand],
+                Interval = Seconds(h.Interval),
+                Timeout = Seconds(h.Timeout),
+                Retries = h.Retries,
+                StartPeriod = Seconds(h.StartPeriod),
+            },
+            Wait = h is null ? null : true,
+            WaitTimeout = h is null ? null : (int)Math.Ceiling(h.StartPeriod.TotalSeconds + h.Retries * (h.Interval + h.Timeout).TotalSeconds) + 30,
+            Memory = l?.MemoryMb,
+            MemoryReservation = l?.ReservationMb,
+            Cpus = Input.Optional(l?.Cpus.ToString("0.0##", CultureInfo.InvariantCulture)),
+            SecurityOpts = ["no-new-privileges:true"],
+            Capabilities = new ContainerCapabilities { Drops = ["ALL"], Adds = [.. a.AddCapabilities.Select(c => (Input<string>)c)] },
+            LogDriver = "json-file",
+            LogOpts = new Dictionary<string, Input<string>> { ["max-size"] = "10m", ["max-file"] = "3" },
+            Labels = DockerLabels.Of(Program, (l, v) => new ContainerLabel { Label = l, Value = v }, [("platform.service", Name), .. a.Labels]),
+        };
     }
+
+    private static ContainerUpload Upload(string file, Value content) => new() { File = file, Content = content, Permissions = "0444" };
 
     private static string Seconds(TimeSpan t) => ((int)t.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
 }

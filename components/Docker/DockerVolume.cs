@@ -1,4 +1,5 @@
 using Infra.Components.Core;
+using Infra.Providers.Docker;
 
 namespace Infra.Components.Docker;
 
@@ -10,10 +11,14 @@ public sealed class DockerVolume : Construct
 {
     public DockerVolume(Construct parent, string name, bool protect) : base(parent, name)
     {
-        Resource = AddUntyped(null, "docker:index/volume:Volume", new Props()
-            .Set("name", Names.Logical([parent.Path.Replace('/', '-'), name]))
-            .Set("driver", "local")
-            .SetList("labels", DockerLabels.Of(Program, ("platform.volume", name))));
+        var volume = Add(null, new Volume
+        {
+            Name = Names.Logical([parent.Path.Replace('/', '-'), name]),
+            Driver = "local",
+            Labels = DockerLabels.Of(Program, (l, v) => new VolumeLabel { Label = l, Value = v }, ("platform.volume", name)),
+        });
+        Resource = volume;
+        VolumeName = volume.Outputs.Name;
         Resource.Traits.Add(Traits.Stateful);
         Resource.Traits.Add(Traits.Volume);
         Resource.Options.RetainOnDelete = true;
@@ -22,5 +27,5 @@ public sealed class DockerVolume : Construct
 
     public override string Kind => "Volume";
     public Resource Resource { get; }
-    public Output<string> VolumeName => Resource.Out<string>("name");
+    public Output<string> VolumeName { get; }
 }

@@ -54,11 +54,12 @@ public sealed class PolicyContext(StackProgram program, string environment)
         OfType(token).Where(r => r.Properties.Get(property) is { } v && v.Walk().Any(x => x is OutputRef o && ReferenceEquals(o.Resource, target)));
 }
 
+/// <summary>The Docker type tokens rules look for, taken from the generated bindings.</summary>
 public static class DockerTypes
 {
-    public const string Container = "docker:index/container:Container";
-    public const string Volume = "docker:index/volume:Volume";
-    public const string RemoteImage = "docker:index/remoteImage:RemoteImage";
-    public const string Image = "docker:index/image:Image";
-    public const string Network = "docker:index/network:Network";
+    public const string Container = Infra.Providers.Docker.Container.TypeToken;
+    public const string Volume = Infra.Providers.Docker.Volume.TypeToken;
+    public const string RemoteImage = Infra.Providers.Docker.RemoteImage.TypeToken;
+    public const string Image = Infra.Providers.Docker.Image.TypeToken;
+    public const string Network = Infra.Providers.Docker.Network.TypeToken;
 }

@@ -3,13 +3,15 @@ using System.Text;
 using Infra.Components.Core;
 using Infra.Components.Policies;
 using Infra.Stacks.Composition;
+using Infra.Stacks.Model;
+using Infra.Stacks.Systems;
 
 namespace Infra.Cli.Commands;
 
 /// <summary>
 /// The offline stand-in for <c>pulumi preview</c>: what the program would create, as a tree by component,
 /// with counts by type, published ports, secrets referenced (by name, never by value), what is protected,
-/// stand-ins, generated files and anything the target cannot do.
+/// stand-ins, generated files, anything the target cannot do, and where the stack departs from its seed.
 /// </summary>
 public static class PlanCommand
 {
@@ -18,13 +20,17 @@ public static class PlanCommand
         var selection = StackSelection.Resolve(o, env)
             ?? throw new InputException("command line", "--stack", null, "plan needs a stack: --stack NAME, PULUMI_STACK, or --system NAME --env ENV");
         var sw = Stopwatch.StartNew();
+        // A seed system's departures, read from a fresh definition (composing may rewrite the one it is given);
+        // a definition given by the selection (--generated) has no seed.
+        var departures = selection.Definition is null ? SystemCatalog.Find(selection.Settings.System)?.Departures : null;
         var synthesis = Synthesizer.Run(selection.Settings, selection.Definition);
         var text = ProgramEmitter.Emit(synthesis.Program);
         sw.Stop();
-        return Render(synthesis, selection.Settings, text, sw.Elapsed) + DiffCommand.PlanSection(synthesis, selection.Settings, o, env);
+        return Render(synthesis, selection.Settings, text, sw.Elapsed, departures) + DiffCommand.PlanSection(synthesis, selection.Settings, o, env);
     }
 
-    public static string Render(Synthesizer.Synthesis synthesis, StackSettings settings, string programText, TimeSpan elapsed)
+    public static string Render(Synthesizer.Synthesis synthesis, StackSettings settings, string programText, TimeSpan elapsed,
+        IReadOnlyList<Departure>? departures = null)
     {
         var program = synthesis.Program;
         var sb = new StringBuilder();
@@ -89,7 +95,19 @@ public static class PlanCommand
             sb.Append("\nSaid aloud (stand-ins, and what the target cannot do):\n");
             foreach (var n in program.Notes) sb.Append($"  - {n}\n");
         }
+        if (departures is not null) Departures(sb, departures, settings.Environment.Name);
         return sb.ToString();
+    }
+
+    /// <summary>The seed requirements this stack does not honour as written (docs/seed-fidelity.md has the full table).</summary>
+    public static void Departures(StringBuilder sb, IReadOnlyList<Departure> departures, string environment)
+    {
+        var here = departures.Where(d => d.AppliesTo(environment)).ToList();
+        var seeds = string.Join(", ", departures.Select(d => d.Seed).Distinct());
+        sb.Append($"\nDepartures from the seed{(seeds.Length > 0 ? $" (seed {seeds})" : "")} in {environment}: {here.Count(d => d.Kind == DepartureKind.Departure)} deliberate, {here.Count(d => d.Kind == DepartureKind.NotYet)} not yet (docs/seed-fidelity.md)\n");
+        if (here.Count == 0) sb.Append("  (none)\n");
+        foreach (var d in here.OrderBy(d => d.Kind).ThenBy(d => d.Id, StringComparer.Ordinal))
+            sb.Append($"  {d.Label,-9}  {d.Id}  {d.Requirement}\n             {d.Reason}\n");
     }
 
     private static void Tree(StringBuilder sb, Construct c, int depth)

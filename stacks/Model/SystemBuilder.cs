@@ -49,6 +49,40 @@ public sealed class SystemBuilder(string name, string title, string source, stri
     public void AddMonitoring(int grafanaHostPort = 3003, params string[] networks) =>
         Definition.Monitoring = new MonitoringDef("monitoring") { GrafanaHostPort = grafanaHostPort, Networks = [.. networks] };
 
+    /// <summary>Monitoring with Prometheus also published on the host (in dev; elsewhere it stays internal).</summary>
+    public void AddMonitoring(int grafanaHostPort, int prometheusHostPort, params string[] networks) =>
+        Definition.Monitoring = new MonitoringDef("monitoring") { GrafanaHostPort = grafanaHostPort, PrometheusHostPort = prometheusHostPort, Networks = [.. networks] };
+
+    /// <summary>
+    /// The database is an external managed service in <paramref name="environments"/>: no container, no backup sidecar there,
+    /// and <c>DATABASE_URL</c> comes from the secret config key <paramref name="urlConfigKey"/>.
+    /// </summary>
+    public void UseExternalDatabase(string urlConfigKey, params string[] environments)
+    {
+        var db = Definition.Database ?? throw new InvalidOperationException("AddPostgres first: the external database replaces it in some environments");
+        Definition.Database = db with { ExternalIn = [.. environments], ExternalUrlConfig = urlConfigKey };
+    }
+
+    /// <summary>Publishes Loki on the host (dev only, like Grafana and Prometheus).</summary>
+    public void PublishLoki(int hostPort) =>
+        Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LokiHostPort = hostPort };
+
+    /// <summary>How long Loki keeps logs for this system.</summary>
+    public void RetainLogs(int days) =>
+        Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LogRetentionDays = days };
+
+    /// <summary>
+    /// Declares a deliberate departure from the seed: <paramref name="id"/> is the row in docs/seed-fidelity.md
+    /// ("001-07"), <paramref name="requirement"/> quotes the seed, <paramref name="reason"/> says why the Docker
+    /// target does otherwise; <paramref name="environments"/> limits it (none: every environment). Plan prints it.
+    /// </summary>
+    public void Departs(string id, string requirement, string reason, params string[] environments) =>
+        Definition.Departures.Add(new Departure(id, requirement, reason, DepartureKind.Departure, environments.Length == 0 ? null : environments));
+
+    /// <summary>Declares a seed requirement the program should honour and does not yet; the reason names what is missing.</summary>
+    public void NotYet(string id, string requirement, string reason, params string[] environments) =>
+        Definition.Departures.Add(new Departure(id, requirement, reason, DepartureKind.NotYet, environments.Length == 0 ? null : environments));
+
     /// <summary>Waives one policy rule for one component (a service, the database, the proxy...), with the reason shown by plan.</summary>
     public void Waive(string ruleId, string component, string reason) =>
         Definition.Waivers.Add(new Infra.Components.Policies.Waiver(ruleId, component, reason));
@@ -79,7 +113,29 @@ public sealed class ServiceBuilder(ServiceDef def)
     }
 
     public ServiceBuilder WithHealth(HealthCheck health) { def.Health = health; return this; }
+
+    /// <summary>Health-check timings as the seed gives them (interval, timeout, retries, start period).</summary>
+    public ServiceBuilder WithHealthTimings(int intervalSeconds, int timeoutSeconds, int retries, int startPeriodSeconds)
+    {
+        if (def.Health is null) throw new InvalidOperationException($"service '{def.Name}' has no health check to time; call WithHttp or WithHealth first");
+        def.Health = def.Health with
+        {
+            Interval = TimeSpan.FromSeconds(intervalSeconds),
+            Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+            Retries = retries,
+            StartPeriod = TimeSpan.FromSeconds(startPeriodSeconds),
+        };
+        return this;
+    }
     public ServiceBuilder WithEnv(string key, string value) { def.Environment.Add(new(key, value)); return this; }
+
+    /// <summary>A value for one environment only, replacing the <see cref="WithEnv"/> value of the same name there.</summary>
+    public ServiceBuilder WithEnvIn(string environment, string key, string value)
+    {
+        if (!def.EnvironmentOverrides.TryGetValue(environment, out var list)) def.EnvironmentOverrides[environment] = list = [];
+        list.Add(new(key, value));
+        return this;
+    }
     public ServiceBuilder WithSecret(string envName, SecretSource source) { def.SecretEnvironment.Add(new(envName, source)); return this; }
     public ServiceBuilder WithConfigFile(string path, string content) { def.Files.Add(new ConfigFile(path, content)); return this; }
     public ServiceBuilder WithReference(ServiceBuilder other) { def.References.Add(other.Name); return this; }
@@ -92,6 +148,7 @@ public sealed class ServiceBuilder(ServiceDef def)
     public ServiceBuilder WithDataVolume(string path) { def.DataPath = path; return this; }
     public ServiceBuilder WithReplicas(int replicas) { def.FixedReplicas = replicas; return this; }
     public ServiceBuilder WithMinReplicas(int replicas) { def.MinReplicas = replicas; return this; }
+    public ServiceBuilder WithMaxReplicas(int replicas) { def.MaxReplicas = replicas; return this; }
     public ServiceBuilder WithLimits(double cpus, int memoryMb) { def.Limits = new ResourceLimits(cpus, memoryMb); return this; }
     public ServiceBuilder WithUser(string user) { def.User = user; return this; }
     public ServiceBuilder WithCommand(params string[] command) { def.Command.AddRange(command); return this; }

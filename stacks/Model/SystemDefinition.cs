@@ -25,6 +25,11 @@ public sealed class SystemDefinition
     public MonitoringDef? Monitoring { get; set; }
     /// <summary>Documented exceptions to policy rules, each for one component and with a reason.</summary>
     public List<Infra.Components.Policies.Waiver> Waivers { get; } = [];
+    /// <summary>Seed requirements the program does not honour as written (deliberately, or not yet); printed by plan.</summary>
+    public List<Departure> Departures { get; } = [];
+
+    /// <summary>The departures that apply to one environment, in declaration order.</summary>
+    public IEnumerable<Departure> DeparturesIn(string environment) => Departures.Where(d => d.AppliesTo(environment));
 
     private (int Count, Dictionary<string, ServiceDef> ByName)? _index;
 
@@ -55,6 +60,10 @@ public sealed class ServiceDef
     /// <summary>Minimum replicas whatever the profile (e.g. three agent workers).</summary>
     public int MinReplicas { get; set; } = 1;
     public List<KeyValuePair<string, string>> Environment { get; } = [];
+    /// <summary>Per environment ("dev"): values that replace or add to <see cref="Environment"/> there (seed 002: ENV=development in dev).</summary>
+    public Dictionary<string, List<KeyValuePair<string, string>>> EnvironmentOverrides { get; } = new(StringComparer.Ordinal);
+    /// <summary>Maximum replicas whatever the profile (e.g. seed 001's two ai-service replicas); null: no maximum.</summary>
+    public int? MaxReplicas { get; set; }
     public List<KeyValuePair<string, SecretSource>> SecretEnvironment { get; } = [];
     public List<ConfigFile> Files { get; } = [];
     /// <summary>Names of the services, database or cache this service uses and waits for.</summary>
@@ -71,11 +80,30 @@ public sealed class ServiceDef
     public string? DefaultImage { get; set; }
 
     public ServicePort? PrimaryPort => Ports.Count > 0 ? Ports[0] : null;
+
+    /// <summary>The environment variables in one environment: <see cref="Environment"/> with that environment's overrides applied, in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> EnvironmentFor(string environment)
+    {
+        if (!EnvironmentOverrides.TryGetValue(environment, out var overrides)) return Environment;
+        var result = Environment.Select(e => overrides.FindIndex(o => o.Key == e.Key) is var i and >= 0 ? overrides[i] : e).ToList();
+        result.AddRange(overrides.Where(o => Environment.TrueForAll(e => e.Key != o.Key)));
+        return result;
+    }
+
+    /// <summary>Replicas where the profile gives <paramref name="profileReplicas"/>: the fixed count, else the profile's within the minimum and maximum.</summary>
+    public int ReplicasFor(int profileReplicas) =>
+        FixedReplicas ?? Math.Min(Math.Max(profileReplicas, MinReplicas), Math.Max(MinReplicas, MaxReplicas ?? int.MaxValue));
 }
 
 public sealed record DatabaseDef(string Name, string Database, string User)
 {
     public int? DevHostPort { get; init; }
+    /// <summary>Environments where the database is an external managed service (seed 002: DO Managed Database in production): no container there.</summary>
+    public List<string> ExternalIn { get; init; } = [];
+    /// <summary>The secret config key holding the external database's URL (injected as <c>DATABASE_URL</c>).</summary>
+    public string? ExternalUrlConfig { get; init; }
+
+    public bool IsExternalIn(string environment) => ExternalIn.Contains(environment, StringComparer.Ordinal);
     public ResourceLimits Limits { get; init; } = new(2, 2048);
     public List<string> Networks { get; init; } = [];
 }
@@ -101,5 +129,9 @@ public sealed record MonitoringDef(string Name)
 {
     public int GrafanaHostPort { get; init; } = 3003;
     public int? PrometheusHostPort { get; init; }
+    /// <summary>Loki's host port in dev (seed 001 L683-684); null: not published.</summary>
+    public int? LokiHostPort { get; init; }
+    /// <summary>How long Loki keeps logs; null: the LokiSpec default (30 days, seed 004 L297).</summary>
+    public int? LogRetentionDays { get; init; }
     public List<string> Networks { get; init; } = [];
 }

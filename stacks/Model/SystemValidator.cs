@@ -50,7 +50,16 @@ public static class SystemValidator
 
         if (def.Services.Count == 0) throw new InputException(file, "services", null, "a system needs at least one service");
         foreach (var s in def.Services) Claim(s.Name, $"services[{s.Name}]");
-        if (def.Database is { } db) { Claim(db.Name, "database"); CheckNetworks(db.Networks, "database.networks"); }
+        if (def.Database is { } db)
+        {
+            Claim(db.Name, "database");
+            CheckNetworks(db.Networks, "database.networks");
+            foreach (var e in db.ExternalIn)
+                if (Infra.Stacks.Profiles.EnvironmentProfile.Find(e) is null)
+                    throw new InputException(file, "database.externalIn", e, "unknown environment; one of: " + Infra.Stacks.Profiles.EnvironmentProfile.Allowed);
+            if (db.ExternalIn.Count > 0 && (db.ExternalUrlConfig is not { Length: > 0 } k || !char.IsAsciiLetterLower(k[0]) || !Text.All(k, char.IsAsciiLetterOrDigit)))
+                throw new InputException(file, "database.externalUrlConfig", db.ExternalUrlConfig, "an external database needs the secret config key holding its URL, e.g. databaseUrl");
+        }
         if (def.Cache is { } cache) { Claim(cache.Name, "cache"); CheckNetworks(cache.Networks, "cache.networks"); }
         if (def.Proxy is { } proxy) { Claim(proxy.Name, "proxy"); CheckNetworks(proxy.Networks, "proxy.networks"); }
         if (def.Monitoring is { } mon) { Claim(mon.Name, "monitoring"); CheckNetworks(mon.Networks, "monitoring.networks"); }
@@ -62,6 +71,19 @@ public static class SystemValidator
             CheckNetworks(s.Networks, key + ".networks");
             if (s.FixedReplicas is < 1) throw new InputException(file, key + ".replicas", s.FixedReplicas.ToString(), "replicas must be at least 1");
             if (s.MinReplicas < 1) throw new InputException(file, key + ".minReplicas", s.MinReplicas.ToString(), "must be at least 1");
+            if (s.MaxReplicas is { } max && max < s.MinReplicas) throw new InputException(file, key + ".maxReplicas", max.ToString(), $"must be at least the minimum ({s.MinReplicas})");
+            foreach (var (envName, envOverrides) in s.EnvironmentOverrides)
+            {
+                if (Infra.Stacks.Profiles.EnvironmentProfile.Find(envName) is null)
+                    throw new InputException(file, $"{key}.environment[{envName}]", envName, "unknown environment; one of: " + Infra.Stacks.Profiles.EnvironmentProfile.Allowed);
+                foreach (var g in envOverrides.GroupBy(o => o.Key).Where(g => g.Count() > 1))
+                    throw new InputException(file, $"{key}.environment[{envName}]", g.Key, "the variable is set twice");
+                foreach (var o in envOverrides)
+                {
+                    if (!IsEnvName(o.Key)) throw new InputException(file, $"{key}.environment[{envName}]", o.Key, "variable names are letters, digits and '_', not starting with a digit");
+                    if (s.SecretEnvironment.Exists(e => e.Key == o.Key)) throw new InputException(file, $"{key}.environment[{envName}]", o.Key, "the variable is a secret; secrets do not vary by environment here");
+                }
+            }
             if (s.Limits.Cpus <= 0 || s.Limits.MemoryMb < 16) throw new InputException(file, key + ".limits", $"{s.Limits.Cpus} CPU / {s.Limits.MemoryMb} MB", "CPU must be > 0 and memory at least 16 MB");
             var ports = new HashSet<int>();
             for (var i = 0; i < s.Ports.Count; i++)
@@ -116,6 +138,8 @@ public static class SystemValidator
         {
             claims.Add(new HostPortClaim(m.GrafanaHostPort, $"monitoring '{m.Name}' (Grafana)", file, "monitoring.grafanaPort"));
             if (m.PrometheusHostPort is { } pp) claims.Add(new HostPortClaim(pp, $"monitoring '{m.Name}' (Prometheus)", file, "monitoring.prometheusPort"));
+            if (m.LokiHostPort is { } lp) claims.Add(new HostPortClaim(lp, $"monitoring '{m.Name}' (Loki)", file, "monitoring.lokiPort"));
+            if (m.LogRetentionDays is < 1) throw new InputException(file, "monitoring.logRetentionDays", m.LogRetentionDays.ToString(), "at least 1 day");
         }
         foreach (var c in claims) CheckPort(c.File, c.Key, c.Port);
         for (var i = 0; i < def.Waivers.Count; i++)
@@ -128,7 +152,28 @@ public static class SystemValidator
             if (string.IsNullOrWhiteSpace(w.Reason) || w.Reason.Trim().Length < 15)
                 throw new InputException(file, $"waivers[{i}].reason", w.Reason, "a waiver needs a reason (at least 15 characters) saying why the rule does not apply");
         }
+        CheckDepartures(def);
         CheckHostPortClashes([.. claims, .. extraClaims ?? []]);
+    }
+
+    private static void CheckDepartures(SystemDefinition def)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < def.Departures.Count; i++)
+        {
+            var d = def.Departures[i];
+            var key = $"departures[{i}]";
+            var parts = d.Id.Split('-');
+            if (parts.Length != 2 || parts[0].Length != 3 || parts[1].Length != 2 || !Text.All(parts[0], char.IsAsciiDigit) || !Text.All(parts[1], char.IsAsciiDigit))
+                throw new InputException(def.DefinedIn, key + ".id", d.Id, "a departure id is the seed and row number, e.g. 001-07 (the row in docs/seed-fidelity.md)");
+            if (!ids.Add(d.Id)) throw new InputException(def.DefinedIn, key + ".id", d.Id, "declared twice; one departure per seed requirement");
+            if (string.IsNullOrWhiteSpace(d.Requirement)) throw new InputException(def.DefinedIn, key + ".requirement", d.Requirement, "quote the seed requirement");
+            if (string.IsNullOrWhiteSpace(d.Reason) || d.Reason.Trim().Length < 15)
+                throw new InputException(def.DefinedIn, key + ".reason", d.Reason, "a departure needs a reason (at least 15 characters) saying why, or what is missing");
+            foreach (var e in d.Environments ?? [])
+                if (Infra.Stacks.Profiles.EnvironmentProfile.Find(e) is null)
+                    throw new InputException(def.DefinedIn, key + ".environments", e, "unknown environment; one of: " + Infra.Stacks.Profiles.EnvironmentProfile.Allowed);
+        }
     }
 
     public static void CheckPort(string file, string key, int port)

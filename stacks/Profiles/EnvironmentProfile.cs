@@ -6,8 +6,9 @@ namespace Infra.Stacks.Profiles;
 public enum MonitoringLevel { Basic, Enhanced, Full }
 
 /// <summary>
-/// What differs between environments (seed 004's table), as data resolved in one place.
-/// Basic monitoring = Prometheus + Grafana; Enhanced adds Loki; Full adds exporters for the data services.
+/// What differs between environments (seed 004's table, L481-487), as data resolved in one place.
+/// Every level runs Prometheus, Grafana and Loki (DockerComposer); Enhanced adds the alert rules
+/// (seed 004 L266-279); Full adds exporters for the data services.
 /// </summary>
 public sealed record EnvironmentProfile(
     string Name,

@@ -18,11 +18,13 @@ public static class ConsensusNet
         var net = s.AddNetwork("consensusnet");
 
         var db = s.AddPostgres("db", "consensusnet", "consensus", devHostPort: 5432, networks: net);
-        var redis = s.AddRedis("redis", networks: net);
+        s.UseExternalDatabase("databaseUrl", "prod"); // seed 002 L85-88, L257, L353: DO Managed Database, DATABASE_URL is a secret
+        var redis = s.AddRedis("redis", devHostPort: 6379, networks: net); // seed 002 L229-230
 
         var api = s.AddService("api", "API (FastAPI)")
-            .WithHttp(8000, "/health")
+            .WithHttp(8000, "/health", publish: 8000) // seed 002 L186-187 (dev); outside dev only nginx publishes
             .WithEnv("ENV", "production")
+            .WithEnvIn("dev", "ENV", "development") // seed 002 L185, L344
             .WithSecret("OPENAI_API_KEY", SecretSource.Config("openaiApiKey"))
             .WithReference(db)
             .WithReference(redis)
@@ -31,22 +33,48 @@ public static class ConsensusNet
 
         s.AddService("agent", "agent worker (python -m src.agents.worker)")
             .WithHealth(Infra.Components.Workloads.HealthCheck.Exec("kill -0 1"))
-            .WithMinReplicas(3)
+            // Seed 002 L271: 3 agent replicas in production; L192-202: one in development. The profile gives 1 / 2 / 3.
             .WithEnv("ENV", "production")
+            .WithEnvIn("dev", "ENV", "development") // seed 002 L199
             .WithSecret("OPENAI_API_KEY", SecretSource.Config("openaiApiKey"))
             .WithReference(db)
             .WithReference(redis)
             .OnNetworks(net);
 
         var frontend = s.AddService("frontend", "frontend (Next.js)")
-            .WithHttp(3000, "/")
+            .WithHttp(3000, "/", publish: 3000) // seed 002 L213-214 (dev)
             .WithEnv("NODE_ENV", "production")
+            .WithEnvIn("dev", "NODE_ENV", "development") // seed 002 L212
             .WithReference(api)
             .WithLimits(1, 1024)
             .OnNetworks(net);
 
         s.AddReverseProxy("nginx", ProxyKind.Nginx, [("/api", api), ("/", frontend)], httpsHostPort: 443, networks: net);
         s.AddMonitoring(grafanaHostPort: 3003, net);
+
+        // Where this program does not do what seed 002 says (rows of docs/seed-fidelity.md).
+        s.Departs("002-04", "L75-81, L284: nginx is the project's image ghcr.io/.../nginx:latest with nginx.conf and ssl/ baked in",
+            "the proxy is nginx-unprivileged with a generated nginx.conf (routes from the system definition); certificates come from config secrets");
+        s.Departs("002-05", "L9-10, L254, L264, L276: production pulls ghcr.io/hretheum/consensus.net/<service>:latest",
+            "images are set per stack (platform:images) and must be pinned: a moving tag is refused (policy WRK-007)", "staging", "prod");
+        s.NotYet("002-06", "L333: docker login ghcr.io with GITHUB_TOKEN before pulling",
+            "no registry credentials: the RemoteImage pull has no registryAuth (components/Docker/DockerImage.cs, docker provider registryAuth from a secret config)", "staging", "prod");
+        s.NotYet("002-07", "L85-88, L257, L353: production PostgreSQL is a DO Managed Database chosen by the secret DATABASE_URL (sslmode=require)",
+            "declared (UseExternalDatabase(\"databaseUrl\", \"prod\")), but DockerComposer ignores DatabaseDef.ExternalIn and still runs a PostgreSQL container and its backup in prod", "prod");
+        s.Departs("002-11", "L354: REDIS_URL=redis://redis:6379 (Redis without a password)",
+            "Redis always requires a generated password; REDIS_URL carries it");
+        s.NotYet("002-14", "L185, L199, L212, L344: ENV=development and NODE_ENV=development in development",
+            "declared (WithEnvIn), but DockerComposer.AppService reads svc.Environment, so dev still gets ENV=production and NODE_ENV=production; it should read svc.EnvironmentFor(profile.Name)", "dev");
+        s.Departs("002-15", "L182-183, L196-197, L208-210: dev mounts ./src and ./frontend into the containers (hot reload)",
+            "the program deploys images (or stand-ins) only; source mounts belong to a developer's compose file, not to a stack", "dev");
+        s.Departs("002-17", "L253-281: api and frontend run one container each in production",
+            "replicas follow the environment profile (seed 004's table: staging 2, prod 3), behind nginx", "staging", "prod");
+        s.Departs("002-20", "L288-289: nginx mounts ./letsencrypt for certificates",
+            "the certificate and key are config secrets (tlsCertificate, tlsPrivateKey) uploaded beside nginx.conf; no ACME client", "staging", "prod");
+        s.Departs("002-22", "L392-400: prom/prometheus:latest, grafana/grafana:latest, GF_SECURITY_ADMIN_PASSWORD=${GRAFANA_PASSWORD}",
+            "pinned image versions (policy WRK-007); the Grafana admin password is generated and exported as the secret output grafanaAdminPassword");
+        s.Departs("002-23", "the seed defines no health checks",
+            "the program adds them (api GET /health on 8000, frontend GET / on 3000, agent process alive) so dependents start after them: the api image must serve /health");
         return s.Build();
     }
 }

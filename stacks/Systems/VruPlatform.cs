@@ -63,6 +63,27 @@ public static class VruPlatform
 
         s.AddReverseProxy("nginx", ProxyKind.Nginx, [("/api", api), ("/", frontend)], networks: edge);
         s.AddMonitoring(grafanaHostPort: 3001, edge, backend);
+        s.RetainLogs(14); // seed 003 L218: log rotation every 14 days
+
+        // Where this program does not do what seed 003 says (rows of docs/seed-fidelity.md).
+        s.Departs("003-03", "L169, L197-199: firewall open on 3000 and 8000; frontend and API gateway reached directly on those ports",
+            "outside dev, public traffic enters through nginx over TLS only (80/443); routed services publish no host port", "staging", "prod");
+        s.Departs("003-04", "L200: Grafana on :3001",
+            "published in dev only: Grafana speaks plain HTTP, so elsewhere it is reached through an SSH tunnel", "staging", "prod");
+        s.Departs("003-12", "L228-232: API 3 CPU/3 GB, ML 4 CPU/4 GB, database 2 CPU/2 GB, frontend 1 CPU/1 GB",
+            "smaller environments scale limits down (EnvironmentProfile.Scale: staging half, dev a quarter); prod has the seed's numbers", "dev", "staging");
+        s.Departs("003-14", "L121-126, L223: ADR-004 bind mounts under /opt/vru-platform (backups in /opt/vru-platform/backups)",
+            "named Docker volumes, protected outside dev: a Pulumi program cannot assume host directories exist");
+        s.NotYet("003-17", "L193, L218: centralised logs with rotation every 14 days",
+            "declared (RetainLogs(14)), but DockerComposer renders new LokiSpec() (30 days) for every system; container logs rotate by size (10m x 3)");
+        s.Departs("003-18", "L163, L217: database backups (vru-platform backup)",
+            "dev has no backups (seed 004's table); staging runs daily and prod hourly + daily pg_dump from the backup sidecar", "dev");
+        s.NotYet("003-19", "L219: volume snapshots for persistent data",
+            "only PostgreSQL is backed up; Redis, Grafana and Prometheus volumes are protected but never snapshotted", "staging", "prod");
+        s.NotYet("003-20", "L50: models/ directory for the ML engine (ml_config models_dir /app/models)",
+            "nothing is mounted at /app/models: the ml-engine image must carry its models until a shared read-only models volume is wired (DockerComposer)");
+        s.Departs("003-21", "L87-96, L135-164, L222: deploy-production.sh over SSH to 155.138.239.131, systemd units, the vru-platform CLI, firewall",
+            "host set-up is outside a Pulumi Docker program: it targets whatever Docker host the provider points at");
         return s.Build();
     }
 

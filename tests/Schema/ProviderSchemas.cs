@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Infra.Tests.Schema;
 
 /// <summary>
-/// The Pulumi provider package schemas in <c>shared/schemas/</c>, loaded lazily: each package file is
+/// The Pulumi provider package schemas vendored in the repository's <c>schemas/</c> folder, loaded lazily: each package file is
 /// parsed at most once per instance, on first use. <see cref="Shared"/> is one instance per process.
 /// </summary>
 public sealed class ProviderSchemas
@@ -30,12 +30,13 @@ public sealed class ProviderSchemas
     /// <summary>The directory the schemas were loaded from.</summary>
     public string Directory { get; }
 
-    /// <summary>Schemas from the located <c>shared/schemas</c> directory; loaded once per process.</summary>
+    /// <summary>The one instance shared by the process: the repository's <c>schemas/</c> folder, loaded once.</summary>
     public static ProviderSchemas Shared => SharedInstance.Value;
 
     /// <summary>
     /// Index the schema files of <paramref name="schemasDir"/>. Files are only parsed when a package is first used.
-    /// The package name is the file name up to the first '-' or '.'; for kubernetes the derived 4.x file is preferred.
+    /// The package name is the file name up to the first '-' or '.' (<c>aws.subset.json</c> is package <c>aws</c>);
+    /// two files of one package are an error.
     /// </summary>
     public static ProviderSchemas Load(string schemasDir)
     {
@@ -48,34 +49,17 @@ public sealed class ProviderSchemas
             var fileName = Path.GetFileName(file);
             var cut = fileName.IndexOfAny(['-', '.']);
             var pkg = fileName[..cut];
-            // Prefer a "*.derived.json" (current provider line) over the verbatim official file of the same package.
-            if (!files.TryGetValue(pkg, out var existing) || (fileName.EndsWith(".derived.json", StringComparison.Ordinal)
-                                                              && !existing.EndsWith(".derived.json", StringComparison.Ordinal)))
-                files[pkg] = file;
+            if (files.TryGetValue(pkg, out var existing))
+                throw new InvalidDataException($"'{Path.GetFileName(existing)}' and '{fileName}' in '{schemasDir}' are both schemas of package '{pkg}'; keep one");
+            files[pkg] = file;
         }
         foreach (var (pkg, file) in files)
             result._packages[pkg] = new Lazy<PackageSchema>(() => PackageSchema.Read(pkg, file), LazyThreadSafetyMode.ExecutionAndPublication);
         return result;
     }
 
-    /// <summary>
-    /// Walk up from <see cref="AppContext.BaseDirectory"/> to the first directory D with <c>D/shared/schemas/docker.json</c>.
-    /// </summary>
-    public static string LocateSchemasDir()
-    {
-        var tried = new List<string>();
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "schemas");
-            tried.Add(candidate);
-            if (File.Exists(Path.Combine(candidate, "docker.json")))
-                return candidate;
-        }
-        throw new DirectoryNotFoundException(
-            "Could not find the provider schemas (shared/schemas/docker.json) in any parent of " +
-            $"'{AppContext.BaseDirectory}'. Looked in: {string.Join(", ", tried)}. " +
-            "In CI the checkout must have 'shared/' beside it (<checkout>/../shared/schemas).");
-    }
+    /// <summary>The repository's <c>schemas/</c> folder (the repository root is where Infra.sln is).</summary>
+    public static string LocateSchemasDir() => Path.Combine(Programs.Synth.RepoRoot(), "schemas");
 
     /// <summary>Package names available (one per schema file).</summary>
     public IEnumerable<string> PackageNames => _packages.Keys;
