@@ -49,7 +49,11 @@ public static class DiffCommand
         var selection = StackSelection.Resolve(o, env)
             ?? throw new InputException("command line", "--stack", null, "diff needs a stack: --stack NAME or PULUMI_STACK");
         var synthesis = Synthesizer.Run(selection.Settings, selection.Definition);
-        return AgainstState(ProgramModel.FromSynthesis(synthesis.Program, synthesis.Policies, "stack " + selection.Settings.Stack), selection.Settings.Stack, o.Get("state"), Root(o, env), env);
+        var program = ProgramModel.FromSynthesis(synthesis.Program, synthesis.Policies, "stack " + selection.Settings.Stack) with
+        {
+            Departures = selection.Definition is null ? ProgramModel.DeparturesOf(selection.Settings.System, selection.Settings.Environment.Name) : null,
+        };
+        return AgainstState(program, selection.Settings.Stack, o.Get("state"), Root(o, env), env);
     }
 
     public static DiffReport AgainstState(ProgramModel program, string stack, string? stateFile, string root, Func<string, string?> env)
@@ -102,7 +106,10 @@ public static class DiffCommand
         {
             var settings = StackSettings.Load(root, stack);
             var synthesis = Synthesizer.Run(settings);
-            return ProgramModel.FromSynthesis(synthesis.Program, synthesis.Policies, "this working tree");
+            return ProgramModel.FromSynthesis(synthesis.Program, synthesis.Policies, "this working tree") with
+            {
+                Departures = ProgramModel.DeparturesOf(settings.System, settings.Environment.Name),
+            };
         }
         var path = Path.IsPathRooted(spec) ? spec : Path.Combine(Directory.GetCurrentDirectory(), spec);
         if (File.Exists(path))

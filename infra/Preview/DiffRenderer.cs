@@ -67,10 +67,15 @@ public static class DiffRenderer
             }
             foreach (var n in c.Notes) sb.Append("      note: ").Append(Safe(n)).Append('\n');
         }
+        if (d.Program.Departures is { } deps)
+        {
+            sb.Append($"\nDepartures from the seed: {Inv(deps.Count(x => x.Kind == "departure"))} deliberate, {Inv(deps.Count(x => x.Kind != "departure"))} not yet (docs/seed-fidelity.md)\n");
+            foreach (var x in deps) sb.Append($"  {x.Kind,-9}  {Safe(x.Id)}  {Safe(x.Requirement)}\n");
+        }
         if (d.Program.Notes.Count > 0)
         {
-            sb.Append("\nDepartures from the seed, and what the target cannot do:\n");
-            foreach (var n in d.Program.Notes) sb.Append("  - ").Append(n).Append('\n');
+            sb.Append("\nStand-ins, and what the target cannot do:\n");
+            foreach (var n in d.Program.Notes) sb.Append("  - ").Append(Safe(n)).Append('\n');
         }
         return sb.ToString();
     }
@@ -103,7 +108,10 @@ public static class DiffRenderer
         if (dataLoss > 0) sb.Append($"**Warning:** {Inv(dataLoss)} resource{(dataLoss == 1 ? "" : "s")} holding data may be replaced.\n");
         var protectedDeletes = d.Changes.Count(c => c.Action == ChangeAction.Delete && c.Notes.Any(n => n.StartsWith("protected", StringComparison.Ordinal)));
         if (protectedDeletes > 0) sb.Append($"**Warning:** {Inv(protectedDeletes)} protected resource{(protectedDeletes == 1 ? "" : "s")} would be deleted; `pulumi up` will refuse.\n");
-        sb.Append($"**Departures from the seed:** {Inv(d.Program.Notes.Count)} (stand-ins and what the target cannot do{(d.Program.Notes.Count > 0 ? ", listed below" : "")}).\n");
+        if (d.Program.Departures is { } deps)
+            sb.Append($"**Departures from the seed:** {Inv(deps.Count(x => x.Kind == "departure"))} deliberate, {Inv(deps.Count(x => x.Kind != "departure"))} not yet (docs/seed-fidelity.md).\n");
+        else sb.Append("**Departures from the seed:** not known for this program (a program file or a generated system).\n");
+        sb.Append($"**Notes:** {Inv(d.Program.Notes.Count)} (stand-ins and what the target cannot do).\n");
 
         // Details, one block per change, added while they fit; the rest is counted.
         const string TruncationReserve = "\n\n_truncated — 0000000 more changes_\n";
@@ -126,11 +134,21 @@ public static class DiffRenderer
             }
             sb.Append(close);
         }
-        if (!truncated && d.Program.Notes.Count > 0)
+        if (!truncated && (d.Program.Notes.Count > 0 || d.Program.Departures is { Count: > 0 } || d.Program.Policies is { AdvisoryFindings.Count: > 0 }))
         {
-            var notes = new StringBuilder("\n<details><summary>Departures from the seed, and what the target cannot do</summary>\n\n");
-            foreach (var n in d.Program.Notes) notes.Append("- ").Append(Html(n)).Append('\n');
-            notes.Append("\n</details>\n");
+            var notes = new StringBuilder();
+            if (d.Program.Departures is { Count: > 0 } seedDeps)
+            {
+                notes.Append("\n<details><summary>Departures from the seed</summary>\n\n| | id | requirement | reason |\n|---|---|---|---|\n");
+                foreach (var x in seedDeps) notes.Append($"| {Html(x.Kind)} | {Html(x.Id)} | {Html(x.Requirement)} | {Html(x.Reason)} |\n");
+                notes.Append("\n</details>\n");
+            }
+            if (d.Program.Notes.Count > 0)
+            {
+                notes.Append("\n<details><summary>Stand-ins, and what the target cannot do</summary>\n\n");
+                foreach (var n in d.Program.Notes) notes.Append("- ").Append(Html(n)).Append('\n');
+                notes.Append("\n</details>\n");
+            }
             if (d.Program.Policies is { AdvisoryFindings.Count: > 0 } pol)
             {
                 notes.Append("\n<details><summary>Advisory policy findings</summary>\n\n");
@@ -226,7 +244,7 @@ public static class DiffRenderer
     /// <summary>
     /// Stable schema <c>infra-preview/v1</c>: <c>{schema, project, stack, against: {kind: state|program|none, source,
     /// time, reason}, summary: {create, update, replace, delete, unchanged}, policies: {rules, blocking, advisory,
-    /// waived} | null, notes: [..], changes: [{urn, name, type, component, action: create|update|replace|delete,
+    /// waived} | null, notes: [..], departures: [{id, kind: departure|not yet, requirement, reason}] | null, changes: [{urn, name, type, component, action: create|update|replace|delete,
     /// notes: [..], properties: [{path, old, new, forcesReplacement, lines?}]}]}</c> (lines: "- old" / "+ new" of a multi-line text). Values are rendered text, secrets masked.
     /// </summary>
     public static string Json(DiffReport d)
@@ -267,6 +285,21 @@ public static class DiffRenderer
             w.WriteStartArray("notes");
             foreach (var n in d.Program.Notes) w.WriteStringValue(n);
             w.WriteEndArray();
+            if (d.Program.Departures is { } deps)
+            {
+                w.WriteStartArray("departures");
+                foreach (var x in deps)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", x.Id);
+                    w.WriteString("kind", x.Kind);
+                    w.WriteString("requirement", x.Requirement);
+                    w.WriteString("reason", x.Reason);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            else w.WriteNull("departures");
             w.WriteStartArray("changes");
             foreach (var c in d.Changes)
             {

@@ -35,12 +35,24 @@ public sealed record PlannedResource(
     }
 }
 
+/// <summary>A seed requirement the stack does not honour as written (from the system definition; docs/seed-fidelity.md).</summary>
+public sealed record SeedDeparture(string Id, string Kind, string Requirement, string Reason);
+
 /// <summary>Policy counts of a synthesized program (absent when the program came from a file).</summary>
 public sealed record PolicyCounts(int Rules, int Advisory, int Waived, IReadOnlyList<string> AdvisoryFindings);
 
 /// <summary>A program to compare: from an in-memory synthesis (with its component tree) or a program YAML file.</summary>
 public sealed record ProgramModel(string Project, IReadOnlyList<PlannedResource> Resources, IReadOnlyList<string> Notes, PolicyCounts? Policies, string Origin)
 {
+    /// <summary>Seed departures in this environment; null when unknown (a program file, a generated system).</summary>
+    public IReadOnlyList<SeedDeparture>? Departures { get; init; }
+
+    /// <summary>The departures a seed system declares for <paramref name="environment"/> (null for a system that is not a seed).</summary>
+    public static IReadOnlyList<SeedDeparture>? DeparturesOf(string system, string environment) =>
+        Infra.Stacks.Systems.SystemCatalog.Find(system)?.DeparturesIn(environment)
+            .OrderBy(d => d.Kind).ThenBy(d => d.Id, StringComparer.Ordinal)
+            .Select(d => new SeedDeparture(d.Id, d.Label, d.Requirement, d.Reason)).ToList();
+
     public static IEnumerable<PV> Walk(PV root)
     {
         var stack = new Stack<PV>();

@@ -23,7 +23,7 @@ public static class Checkpoints
     {
         var settings = StackSettings.Create(stack, system, env, "docker", images ?? DefaultImages(system, env), replicas ?? new Dictionary<string, int>(), new Dictionary<string, int>(), env != "dev", "test");
         var synthesis = Synthesizer.Run(settings);
-        return ProgramModel.FromSynthesis(synthesis.Program, synthesis.Policies, "test");
+        return ProgramModel.FromSynthesis(synthesis.Program, synthesis.Policies, "test") with { Departures = ProgramModel.DeparturesOf(system, env) };
     }
 
     public static ProgramModel Generated(string stack, int services)

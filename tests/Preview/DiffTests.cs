@@ -73,6 +73,8 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
         var redis = Assert.Single(report.Changes, c => c.Name == "pliers-redis");
         Assert.Contains(redis.Properties, p => p.Path == "envs" && p.Old == "[secret]" && p.New.StartsWith("[secret]", StringComparison.Ordinal));
         Assert.DoesNotContain(Checkpoints.Ciphertext, md);
+        Assert.Matches(@"\*\*Departures from the seed:\*\* \d+ deliberate, \d+ not yet", md);
+        Assert.Contains("<details><summary>Departures from the seed</summary>", md);
     }
 
     [Fact]
