@@ -19,6 +19,12 @@ public static class Cli
           systems   list the systems this program can deploy
           policies  list the policy rules, their rationale and enforcement per environment
           bench     measure compile time and memory (real stacks and generated systems)
+          diff      compare a stack's program with its last deployed state (--state FILE, PULUMI_BACKEND_URL file://,
+                    or .pulumi-state/), or two programs: --from A --to B (a program file, . or a git revision);
+                    --format text|markdown|json, --max-chars N (markdown, default 60000)
+          graph     the topology of a stack: services, networks, ports, dependencies by component (--format mermaid|dot)
+          promote   --from STACK --to STACK [--dry-run]: copy the config that must match (system, target, images pinned
+                    by digest) into the target stack file and list what differs; never copies secrets
 
         selecting a stack (synth, plan):
           --stack NAME         read Pulumi.NAME.yaml (default: $PULUMI_STACK; under Pulumi, $PULUMI_CONFIG
@@ -70,8 +76,11 @@ public static class Cli
                 "systems" => Encoding.UTF8.GetBytes(SystemsCommand.Run(options)),
                 "policies" => Encoding.UTF8.GetBytes(PoliciesCommand.Run()),
                 "bench" => Encoding.UTF8.GetBytes(BenchCommand.Run(options, stderr)),
+                "diff" => Encoding.UTF8.GetBytes(DiffCommand.Run(options, env)),
+                "graph" => Encoding.UTF8.GetBytes(GraphCommand.Run(options, env)),
+                "promote" => Encoding.UTF8.GetBytes(PromoteCommand.Run(options, env)),
                 "hello" => "hello\n"u8.ToArray(),
-                _ => throw new InputException("command line", "command", args[0], "one of: synth, plan, systems, policies, bench (see infra --help)"),
+                _ => throw new InputException("command line", "command", args[0], "one of: synth, plan, systems, policies, bench, diff, graph, promote (see infra --help)"),
             };
             if (rawStdout is not null)
             {

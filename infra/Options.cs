@@ -5,7 +5,9 @@ namespace Infra.Cli;
 /// <summary>Command-line options: <c>--name value</c> pairs; repeatable ones collect every value.</summary>
 public sealed class Options
 {
-    private static readonly HashSet<string> Known = ["stack", "system", "env", "target", "image", "replicas", "port", "root", "runs", "sizes", "generated", "tls"];
+    private static readonly HashSet<string> Known = ["stack", "system", "env", "target", "image", "replicas", "port", "root", "runs", "sizes", "generated", "tls", "state", "format", "max-chars", "from", "to", "dry-run"];
+    /// <summary>Options that take no value (<c>--dry-run</c>).</summary>
+    private static readonly HashSet<string> Flags = ["dry-run"];
     private static readonly HashSet<string> Repeatable = ["image", "replicas", "port"];
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
@@ -22,7 +24,12 @@ public sealed class Options
             if (!Known.Contains(name))
                 throw new InputException("command line", "--" + name, null, "unknown option; known: " + string.Join(", ", Known.Order().Select(k => "--" + k)));
             string value;
-            if (eq > 0) value = a[(eq + 1)..];
+            if (Flags.Contains(name))
+            {
+                if (eq > 0) throw new InputException("command line", "--" + name, null, "takes no value");
+                value = "true";
+            }
+            else if (eq > 0) value = a[(eq + 1)..];
             else if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
             else throw new InputException("command line", "--" + name, null, "needs a value");
             if (value.Length == 0) throw new InputException("command line", "--" + name, null, "needs a value; it is empty");

@@ -26,7 +26,7 @@ public static class PlanCommand
         var synthesis = Synthesizer.Run(selection.Settings, selection.Definition);
         var text = ProgramEmitter.Emit(synthesis.Program);
         sw.Stop();
-        return Render(synthesis, selection.Settings, text, sw.Elapsed, departures);
+        return Render(synthesis, selection.Settings, text, sw.Elapsed, departures) + DiffCommand.PlanSection(synthesis, selection.Settings, o, env);
     }
 
     public static string Render(Synthesizer.Synthesis synthesis, StackSettings settings, string programText, TimeSpan elapsed,
