@@ -5,7 +5,7 @@ namespace Infra.Cli;
 /// <summary>Command-line options: <c>--name value</c> pairs; repeatable ones collect every value.</summary>
 public sealed class Options
 {
-    private static readonly HashSet<string> Known = ["stack", "system", "env", "target", "image", "replicas", "port", "root", "runs", "sizes", "generated", "tls"];
+    private static readonly HashSet<string> Known = ["stack", "system", "env", "target", "image", "replicas", "port", "root", "runs", "sizes", "generated", "tls", "host", "acme-email"];
     private static readonly HashSet<string> Repeatable = ["image", "replicas", "port"];
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 

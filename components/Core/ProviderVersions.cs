@@ -10,6 +10,7 @@ public static class ProviderVersions
     {
         ["docker"] = "5.2.0",
         ["random"] = "4.21.2",
+        ["kubernetes"] = "4.34.2",
     };
 
     /// <summary>Every package the project can emit today: the plugin-discovery program names all of them.</summary>

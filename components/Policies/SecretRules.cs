@@ -17,6 +17,8 @@ public sealed class NoLiteralSecrets : PolicyRule
             foreach (var (path, value) in Walk(r.Properties.ToMap(), ""))
             {
                 var name = path[(path.LastIndexOf('.') + 1)..];
+                // Kubernetes secretKeyRef/configMapKeyRef.key names an entry of a Secret or ConfigMap; it is a reference, not a value.
+                if (path.EndsWith("KeyRef.key", StringComparison.Ordinal)) continue;
                 if (Prop.LooksSecret(name) && IsLiteralText(value))
                     yield return new Violation(r, path, $"'{name}' holds a literal value", "use SecretSource.Generated() or SecretSource.Config(key) (pulumi config set --secret)");
             }

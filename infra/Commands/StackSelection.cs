@@ -28,9 +28,11 @@ public static class StackSelection
             var ports = o.Pairs("port").ToDictionary(p => p.Key, p => ParseInt("--port", p.Key, p.Value, 1, 65535, Limits.HostPortRule, Limits.HostPortProblem));
             var tls = o.Get("tls") switch { null or "false" => false, "true" => true, var t => throw new InputException("command line", "--tls", t, "true or false") };
             var stack = o.Get("stack") ?? $"{system}-{envName}";
-            return (StackSettings.Create(stack, system, envName, o.Get("target") ?? "docker", images, replicas, ports, tls, "command line"), null);
+            var flagged = StackSettings.Create(stack, system, envName, o.Get("target") ?? "docker", images, replicas, ports, tls, "command line")
+                with { Host = o.Get("host"), AcmeEmail = o.Get("acme-email") };
+            return (flagged, null);
         }
-        foreach (var flag in new[] { "env", "image", "replicas", "port", "tls" })
+        foreach (var flag in new[] { "env", "image", "replicas", "port", "tls", "host", "acme-email" })
             if (o.Has(flag)) throw new InputException("command line", "--" + flag, null, "only applies with --system (a stack file sets it otherwise)");
         var given = o.Get("stack");
         var stackName = given ?? env("PULUMI_STACK");

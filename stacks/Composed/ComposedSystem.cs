@@ -67,6 +67,12 @@ public enum ReleaseKind { BlueGreen, Canary }
 /// </summary>
 public sealed record ReleaseStrategy(ReleaseKind Kind, string Active = "blue", int Step = 0, IReadOnlyList<int>? Steps = null)
 {
+    /// <summary>Blue-green: the image each colour runs (default: the stack's image for the service).</summary>
+    public string? BlueImage { get; init; }
+    public string? GreenImage { get; init; }
+    /// <summary>Canary: the new version's image (default: the stack's image).</summary>
+    public string? CanaryImage { get; init; }
+
     public static readonly IReadOnlyList<int> DefaultCanarySteps = [5, 25, 50, 100];
 }
 

@@ -1,9 +1,23 @@
+using System.Globalization;
+using Infra.Components.Configs;
 using Infra.Components.Core;
+using Infra.Components.Docker;
+using Infra.Components.Kubernetes;
+using Infra.Components.Workloads;
+using Infra.Providers.Kubernetes.Core.V1;
+using ServicePort = Infra.Components.Workloads.ServicePort;
 using Infra.Stacks.Composed;
+using Infra.Stacks.Model;
+using Infra.Stacks.Profiles;
 
 namespace Infra.Stacks.Targets.Kubernetes;
 
-/// <summary>The Kubernetes translation (filled in below).</summary>
+/// <summary>
+/// The Kubernetes translation: an explicit provider (kubeconfig from secret config), namespaces per environment and
+/// for the shared concerns (seed 004), a <see cref="KubeWorkload"/> per service, PostgreSQL and Redis as StatefulSets
+/// (primary + replicas), NetworkPolicies that allow exactly the composed edges, Traefik and cert-manager from pinned
+/// Helm charts, monitoring, backups and progressive releases. What it cannot express is in <see cref="Capabilities"/>.
+/// </summary>
 public static class KubernetesTarget
 {
     public static readonly TargetCapabilities Capabilities = new("kubernetes",
@@ -11,11 +25,225 @@ public static class KubernetesTarget
         new Dictionary<Feature, string>
         {
             [Feature.HostPorts] = "nothing is published on a node; public traffic enters through the Traefik ingress, the rest through kubectl port-forward",
-            [Feature.LocalImageBuild] = "a cluster cannot build: push the tag to a registry the cluster pulls from",
+            [Feature.LocalImageBuild] = "a cluster cannot build: the tag must be pushed to a registry the cluster pulls from",
             [Feature.StartOrder] = "pods start together; readiness probes keep traffic away until each is ready",
             [Feature.DataExporters] = "kube-prometheus-stack scrapes the cluster; no PostgreSQL/Redis exporter sidecars",
         });
 
-    public static StackProgram Translate(ComposedSystem composed) =>
-        throw new InputException(composed.Settings.File, "platform:target", "kubernetes", "the kubernetes translation is not built yet; one of: docker");
+    /// <summary>Namespaces for the shared concerns (seed 004); the environment's own comes from the profile.</summary>
+    public const string DatabaseNamespace = "database";
+    public const string MonitoringNamespace = "monitoring";
+    public const string NetworkingNamespace = "networking";
+
+    private static readonly string[] PrivateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+    public static StackProgram Translate(ComposedSystem c)
+    {
+        var settings = c.Settings;
+        var profile = c.Profile;
+        var def = c.Definition;
+        var program = new StackProgram(Composition.StackSettings.Project, settings.Stack);
+        var kubeconfig = program.DeclareConfig(new ConfigKey(Composition.StackSettings.KubeconfigKey, ConfigType.String, Secret: true,
+            Description: "The cluster's kubeconfig (pulumi config set --secret kubeconfig < ~/.kube/config)."));
+        program.DefaultProvider("kubernetes", new Infra.Providers.Kubernetes.Provider { Kubeconfig = kubeconfig.Ref });
+
+        var system = new ComponentGroup(program, def.Name, "System");
+        var appNs = profile.Namespace;
+        var namespaces = new ComponentGroup(system, "namespaces", "Namespaces");
+        var nsResources = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        void Namespace(string name, string enforce)
+        {
+            if (nsResources.ContainsKey(name)) return;
+            nsResources[name] = namespaces.Add(name, new Namespace
+            {
+                Metadata = KubeDefaults.Meta(name, null, new Dictionary<string, Input<string>>
+                {
+                    [KubeDefaults.PartOfLabel] = def.Name,
+                    [KubeDefaults.ManagedByLabel] = "pulumi",
+                    ["pod-security.kubernetes.io/enforce"] = enforce,
+                    ["pod-security.kubernetes.io/enforce-version"] = "latest",
+                    ["pod-security.kubernetes.io/warn"] = "restricted",
+                }),
+            });
+        }
+        Namespace(appNs, "restricted");
+        if (c.Database is not null || c.Cache is not null) Namespace(DatabaseNamespace, "restricted");
+        if (c.Monitoring is not null) Namespace(MonitoringNamespace, "privileged"); // node-exporter and the log collector read the node
+        if (c.Proxy is not null) Namespace(NetworkingNamespace, "baseline");
+
+        Value? dbUrl = null, redisUrl = null;
+        if (c.Database is { } db)
+        {
+            var (w, pw) = Postgres(system, def, db, c);
+            w.Workloads.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
+            dbUrl = Value.Format($"postgresql://{db.Def.User}:{pw}@{w.Host}:{PostgresDatabase.Port}/{db.Def.Database}");
+        }
+        if (c.Cache is { } cache)
+        {
+            var (w, pw) = Redis(system, def, cache, c);
+            w.Workloads.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
+            redisUrl = Value.Format($"redis://:{pw}@{w.Host}:{RedisCache.Port}");
+        }
+
+        var services = new Dictionary<string, KubeWorkload>(StringComparer.Ordinal);
+        foreach (var svc in c.Services)
+        {
+            var w = AppService(system, def, svc, c, dbUrl, redisUrl);
+            foreach (var r in w.Resources) r.DependsOn([nsResources[appNs]]);
+            services[svc.Name] = w;
+        }
+
+        program.Export("system", def.Name);
+        program.Export("namespace", appNs);
+        var standIns = c.Services.Where(s => s.StandIn).Select(s => (Value)s.Name).ToList();
+        if (standIns.Count > 0) program.Export("standIns", new ListValue(standIns));
+        return program;
+    }
+
+    private static KubeWorkload AppService(ComponentGroup system, SystemDefinition def, ComposedService svc, ComposedSystem c, Value? dbUrl, Value? redisUrl)
+    {
+        var profile = c.Profile;
+        var env = new List<KeyValuePair<string, Value>>(svc.Def.Environment.Select(e => new KeyValuePair<string, Value>(e.Key, e.Value)));
+        foreach (var reference in svc.Def.References)
+        {
+            if (reference == def.Database?.Name && dbUrl is not null) env.Add(new("DATABASE_URL", dbUrl));
+            else if (reference == def.Cache?.Name && redisUrl is not null) env.Add(new("REDIS_URL", redisUrl));
+            else if (def.FindService(reference) is { PrimaryPort: { } port })
+                env.Add(new(reference.ToUpperInvariant().Replace('-', '_') + "_URL", $"http://{reference}:{port.ContainerPort.ToString(CultureInfo.InvariantCulture)}"));
+        }
+        var group = new ComponentGroup(system, svc.Name + "-secrets", "Secrets");
+        foreach (var (envName, source) in svc.Def.SecretEnvironment)
+        {
+            var effective = source is ConfigSecret cs && profile.AllowStandIns ? cs with { Optional = true } : source;
+            env.Add(new(envName, effective.Resolve(group, svc.Name + "-" + Names.Sanitize(envName), profile.ProtectData)));
+        }
+        var image = svc.Image?.Reference ?? SystemComposer.StandInImage;
+        var tracks = Tracks(svc, image, c);
+        var writable = new List<string>(svc.WritablePaths);
+        return new KubeWorkload(system, svc.Name, new KubeWorkloadArgs
+        {
+            System = def.Name,
+            Namespace = profile.Namespace,
+            Tracks = tracks.Tracks,
+            ServiceTrack = tracks.Live,
+            Ports = svc.Def.Ports,
+            Environment = env,
+            Files = svc.Def.Files,
+            Health = svc.Health,
+            User = svc.StandIn ? "1000:1000" : svc.Def.User,
+            Limits = svc.Limits,
+            WritablePaths = writable,
+            Command = svc.Command,
+            DataPath = svc.Def.DataPath,
+            StorageClass = profile.StorageClass,
+            DataSizeGi = profile.DataSizeGi,
+            Protect = profile.ProtectData,
+            Autoscale = svc.Scaling is { } s ? new KubeAutoscale(s.Min, s.Max, s.CpuPercent, s.MemoryPercent) : null,
+            MinAvailable = svc.Def.MinReplicas > 1 ? svc.Def.MinReplicas - 1 : null,
+            Component = "service",
+            Kind = svc.StandIn ? "Service (stand-in)" : "Service",
+            PodLabels = svc.StandIn ? new Dictionary<string, string> { ["platform/stand-in"] = "true" } : new Dictionary<string, string>(),
+        });
+    }
+
+    /// <summary>The sets of pods of a service: one, two colours (blue-green), or stable + canary.</summary>
+    private static (IReadOnlyList<KubeTrack> Tracks, string? Live) Tracks(ComposedService svc, string image, ComposedSystem c)
+    {
+        if (svc.Release is not { } r) return ([new KubeTrack("", image, svc.Replicas)], null);
+        if (r.Kind == ReleaseKind.BlueGreen)
+            return ([new KubeTrack("blue", r.BlueImage ?? image, svc.Replicas), new KubeTrack("green", r.GreenImage ?? image, svc.Replicas)], r.Active);
+        var canaryReplicas = Math.Max(1, (int)Math.Ceiling(svc.Replicas * r.Step / 100.0));
+        return ([new KubeTrack("stable", image, svc.Replicas), new KubeTrack("canary", r.CanaryImage ?? image, canaryReplicas)], null);
+    }
+
+    private static (KubeWorkload, Value) Postgres(ComponentGroup system, SystemDefinition def, ComposedDatabase db, ComposedSystem c)
+    {
+        var profile = c.Profile;
+        var args = new PostgresArgs();
+        var name = db.Name;
+        var group = new ComponentGroup(system, name + "-secrets", "Secrets");
+        var password = SecretSource.Generated().Resolve(group, name + "-password", profile.ProtectData);
+        var hba = PostgresConfig.RenderPgHba(PrivateRanges) + string.Concat(PrivateRanges.Select(r => $"host    replication  all  {r}  scram-sha-256\n"));
+        var files = new List<ConfigFile>
+        {
+            new("/etc/postgresql/postgresql.conf", PostgresConfig.RenderPostgresqlConf(PostgresTuning.For(profile.Size))),
+            new("/etc/postgresql/pg_hba.conf", hba),
+        };
+        string[] serve = ["postgres", "-c", "config_file=/etc/postgresql/postgresql.conf", "-c", "hba_file=/etc/postgresql/pg_hba.conf"];
+        var primaryHost = $"{name}-primary-0.{name}-headless.{DatabaseNamespace}.svc.cluster.local";
+        // A replica clones the primary once (pg_basebackup -R writes standby.signal and primary_conninfo), then serves read-only.
+        var replicaScript = "set -eu; if [ ! -s \"$PGDATA/PG_VERSION\" ]; then PGPASSWORD=\"$POSTGRES_PASSWORD\" pg_basebackup -h " + primaryHost +
+            " -U \"$POSTGRES_USER\" -D \"$PGDATA\" -R -X stream; fi; exec " + string.Join(' ', serve);
+        var tracks = new List<KubeTrack> { new("primary", args.Image, 1) { Command = serve } };
+        if (db.Replicas > 1) tracks.Add(new KubeTrack("replica", args.Image, db.Replicas - 1) { Command = ["sh", "-c", replicaScript] });
+        var w = new KubeWorkload(system, name, new KubeWorkloadArgs
+        {
+            System = def.Name,
+            Namespace = DatabaseNamespace,
+            Tracks = tracks,
+            ServiceTrack = "primary",
+            Ports = [new ServicePort("postgres", PostgresDatabase.Port, PortProtocol.Tcp)],
+            Environment =
+            [
+                new("POSTGRES_DB", db.Def.Database),
+                new("POSTGRES_USER", db.Def.User),
+                new("POSTGRES_PASSWORD", password),
+                new("POSTGRES_INITDB_ARGS", "--encoding=UTF8 --auth-host=scram-sha-256"),
+                new("PGDATA", "/var/lib/postgresql/data/pgdata"),
+            ],
+            Files = files,
+            Health = HealthCheck.Exec("pg_isready", "-q", "-h", "127.0.0.1", "-U", db.Def.User, "-d", db.Def.Database),
+            User = "70:70",
+            Limits = db.Limits,
+            WritablePaths = ["/tmp", "/var/run/postgresql"],
+            DataPath = "/var/lib/postgresql/data",
+            StorageClass = profile.StorageClass,
+            DataSizeGi = profile.DataSizeGi,
+            Protect = profile.ProtectData,
+            Component = "database",
+            Kind = "Database (PostgreSQL)",
+        });
+        foreach (var r in w.Workloads) r.Traits.Add(Traits.Database);
+        return (w, password);
+    }
+
+    private static (KubeWorkload, Value) Redis(ComponentGroup system, SystemDefinition def, ComposedCache cache, ComposedSystem c)
+    {
+        var profile = c.Profile;
+        var args = new RedisArgs();
+        var name = cache.Name;
+        var group = new ComponentGroup(system, name + "-secrets", "Secrets");
+        var password = SecretSource.Generated().Resolve(group, name + "-password", profile.ProtectData);
+        const string conf = "/usr/local/etc/redis/redis.conf";
+        var primaryHost = $"{name}-primary-0.{name}-headless.{DatabaseNamespace}.svc.cluster.local";
+        var tracks = new List<KubeTrack> { new("primary", args.Image, 1) { Command = RedisConfig.StartCommand(conf) } };
+        if (cache.Replicas > 1)
+            tracks.Add(new KubeTrack("replica", args.Image, cache.Replicas - 1)
+            {
+                Command = ["sh", "-c", ": \"${REDIS_PASSWORD:?REDIS_PASSWORD must be set}\"; exec redis-server " + conf +
+                    " --requirepass \"$REDIS_PASSWORD\" --masterauth \"$REDIS_PASSWORD\" --replicaof " + primaryHost + " " + RedisCache.Port.ToString(CultureInfo.InvariantCulture)],
+            });
+        var w = new KubeWorkload(system, name, new KubeWorkloadArgs
+        {
+            System = def.Name,
+            Namespace = DatabaseNamespace,
+            Tracks = tracks,
+            ServiceTrack = "primary",
+            Ports = [new ServicePort("redis", RedisCache.Port, PortProtocol.Tcp)],
+            Environment = [new("REDIS_PASSWORD", password), new("REDISCLI_AUTH", password)],
+            Files = [new ConfigFile(conf, RedisConfig.Render(RedisSpec.For(profile.Size)))],
+            Health = HealthCheck.Exec("redis-cli ping | grep -q PONG"),
+            User = "999:1000",
+            Limits = cache.Limits,
+            WritablePaths = ["/tmp"],
+            DataPath = "/data",
+            StorageClass = profile.StorageClass,
+            DataSizeGi = profile.DataSizeGi,
+            Protect = profile.ProtectData,
+            Component = "cache",
+            Kind = "Cache (Redis)",
+        });
+        foreach (var r in w.Workloads) r.Traits.Add(Traits.Cache);
+        return (w, password);
+    }
 }
