@@ -54,6 +54,8 @@ public sealed record ComposedService(ServiceDef Def, int Replicas, ImageSetting?
     /// <summary>Paths the process writes besides its data volume (the root filesystem is read-only where a target can say so).</summary>
     public IReadOnlyList<string> WritablePaths { get; init; } = ["/tmp"];
     public bool Stateful => Def.DataPath is not null;
+    /// <summary>On a network that is not internal (Docker's reading): the service may open connections to the internet.</summary>
+    public bool InternetEgress { get; init; }
 }
 
 /// <summary>Autoscaling from <paramref name="Min"/> to <paramref name="Max"/> replicas at the given utilisation targets (percent).</summary>
@@ -86,7 +88,7 @@ public sealed record ComposedCache(CacheDef Def, ResourceLimits Limits, int Repl
     public string Name => Def.Name;
 }
 
-public enum EdgeKind { Reference, PublicEntry, Metrics }
+public enum EdgeKind { Reference, PublicEntry, Metrics, Backup, Replication }
 
 /// <summary><paramref name="From"/> may open connections to <paramref name="To"/> on <paramref name="Port"/>.</summary>
 public sealed record IsolationEdge(string From, string To, int Port, EdgeKind Kind);

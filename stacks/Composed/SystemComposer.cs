@@ -39,6 +39,8 @@ public static class SystemComposer
                 Health = health,
                 Scaling = scalable && max > replicas ? new Scaling(replicas, max) : null,
                 Release = settings.Releases.GetValueOrDefault(svc.Name),
+                InternetEgress = def.Networks.Count == 0 || svc.Networks.Count == 0
+                    || svc.Networks.Any(n => def.Networks.FirstOrDefault(x => x.Name == n) is { Internal: false }),
             });
         }
 
@@ -54,7 +56,7 @@ public static class SystemComposer
             Proxy = def.Proxy,
             Monitoring = def.Monitoring,
             Backups = database is null ? BackupSchedule.None : profile.Backups,
-            Edges = Edges(def, services),
+            Edges = Edges(def, services, database, cache, database is null ? BackupSchedule.None : profile.Backups),
         };
         composed.Uses.AddRange(Uses(composed));
         return composed;
@@ -64,7 +66,10 @@ public static class SystemComposer
     public static int? PortOf(SystemDefinition def, string name) =>
         def.Database?.Name == name ? 5432 : def.Cache?.Name == name ? 6379 : def.FindService(name)?.PrimaryPort?.ContainerPort;
 
-    private static List<IsolationEdge> Edges(SystemDefinition def, IReadOnlyList<ComposedService> services)
+    /// <summary>The backup job's name in edges.</summary>
+    public const string BackupName = "backup";
+
+    private static List<IsolationEdge> Edges(SystemDefinition def, IReadOnlyList<ComposedService> services, ComposedDatabase? db, ComposedCache? cache, BackupSchedule backups)
     {
         var edges = new List<IsolationEdge>();
         foreach (var s in services)
@@ -78,6 +83,9 @@ public static class SystemComposer
         if (def.Monitoring is { } m)
             foreach (var s in services.Where(s => s.Def.MetricsPath is not null && s.Def.PrimaryPort is not null))
                 edges.Add(new IsolationEdge(m.Name, s.Name, s.Def.PrimaryPort!.ContainerPort, EdgeKind.Metrics));
+        if (db is not null && backups != BackupSchedule.None) edges.Add(new IsolationEdge(BackupName, db.Name, 5432, EdgeKind.Backup));
+        if (db is { Replicas: > 1 }) edges.Add(new IsolationEdge(db.Name, db.Name, 5432, EdgeKind.Replication));
+        if (cache is { Replicas: > 1 }) edges.Add(new IsolationEdge(cache.Name, cache.Name, 6379, EdgeKind.Replication));
         return edges;
     }
 

@@ -76,6 +76,26 @@ public static class KubernetesTarget
         {
             var (w, pw) = Postgres(system, def, db, c);
             w.Workloads.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
+            if (c.Backups != BackupSchedule.None)
+                new KubeBackup(system, SystemComposer.BackupName, new KubeBackupArgs
+                {
+                    System = def.Name,
+                    Namespace = DatabaseNamespace,
+                    Image = new PostgresArgs().Image,
+                    DatabaseHost = w.Host,
+                    Database = db.Def.Database,
+                    User = db.Def.User,
+                    PasswordSecret = db.Name + "-env",
+                    PasswordKey = "POSTGRES_PASSWORD",
+                    BackupScript = BackupScripts.RenderBackup(new BackupSpec(def.Name, db.Def.Database)),
+                    // Seed 004: hourly in production (plus the daily dump), daily in staging.
+                    Runs = c.Backups == BackupSchedule.HourlyAndDaily
+                        ? [new KubeBackupRun("hourly", "0 * * * *"), new KubeBackupRun("daily", "0 2 * * *")]
+                        : [new KubeBackupRun("daily", "0 2 * * *")],
+                    StorageClass = profile.StorageClass,
+                    SizeGi = profile.DataSizeGi * 2,
+                    Protect = profile.ProtectData,
+                }).Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
             dbUrl = Value.Format($"postgresql://{db.Def.User}:{pw}@{w.Host}:{PostgresDatabase.Port}/{db.Def.Database}");
         }
         if (c.Cache is { } cache)
@@ -92,6 +112,8 @@ public static class KubernetesTarget
             foreach (var r in w.Resources) r.DependsOn([nsResources[appNs]]);
             services[svc.Name] = w;
         }
+
+        AddNetworkPolicies(system, c, nsResources.Keys.ToList());
 
         program.Export("system", def.Name);
         program.Export("namespace", appNs);
@@ -145,6 +167,55 @@ public static class KubernetesTarget
             PodLabels = svc.StandIn ? new Dictionary<string, string> { ["platform/stand-in"] = "true" } : new Dictionary<string, string>(),
         });
     }
+
+    /// <summary>Pods of the ingress controller (Traefik chart) and of Prometheus (kube-prometheus-stack), as policies select them.</summary>
+    public static readonly IReadOnlyDictionary<string, string> TraefikPods = new Dictionary<string, string> { [KubeDefaults.NameLabel] = "traefik" };
+    public static readonly IReadOnlyDictionary<string, string> PrometheusPods = new Dictionary<string, string> { [KubeDefaults.NameLabel] = "prometheus" };
+    /// <summary>cert-manager's HTTP-01 solver pods (created in the Ingress's namespace, reached by Traefik on 8089).</summary>
+    public static readonly IReadOnlyDictionary<string, string> AcmeSolverPods = new Dictionary<string, string> { ["acme.cert-manager.io/http01-solver"] = "true" };
+    public const string AcmeSolver = "acme-http01-solver";
+    public static readonly int[] TraefikPorts = [8000, 8443];
+
+    private static Dictionary<string, string> Pods(string system, string name) =>
+        new() { [KubeDefaults.NameLabel] = name, [KubeDefaults.PartOfLabel] = system };
+
+    /// <summary>Default deny everywhere, then exactly the composed edges (references, public entry, metrics, backup, replication) and DNS.</summary>
+    private static void AddNetworkPolicies(ComponentGroup system, ComposedSystem c, IReadOnlyList<string> namespaces)
+    {
+        var sys = c.Name;
+        var appNs = c.Profile.Namespace;
+        var endpoints = new List<KubeEndpoint>();
+        foreach (var s in c.Services)
+            endpoints.Add(new KubeEndpoint(s.Name, appNs, Pods(sys, s.Name), [.. s.Def.Ports.Select(p => p.ContainerPort)]) { InternetEgress = s.InternetEgress });
+        if (c.Database is { } db) endpoints.Add(new KubeEndpoint(db.Name, DatabaseNamespace, Pods(sys, db.Name), [PostgresDatabase.Port]));
+        if (c.Cache is { } cache) endpoints.Add(new KubeEndpoint(cache.Name, DatabaseNamespace, Pods(sys, cache.Name), [RedisCache.Port]));
+        if (c.Proxy is { } proxy) endpoints.Add(new KubeEndpoint(proxy.Name, NetworkingNamespace, TraefikPods, TraefikPorts) { PublicPorts = TraefikPorts });
+        if (c.Monitoring is { } mon) endpoints.Add(new KubeEndpoint(mon.Name, MonitoringNamespace, PrometheusPods, [9090]));
+        if (c.Database is not null && c.Backups != BackupSchedule.None)
+            endpoints.Add(new KubeEndpoint(SystemComposer.BackupName, DatabaseNamespace, Pods(sys, SystemComposer.BackupName), []));
+        var edges = c.Edges.Select(e => new KubeEdge(e.From, e.To, e.Port)).ToList();
+        if (c.Proxy is { } p && Tls(c))
+        {
+            endpoints.Add(new KubeEndpoint(AcmeSolver, appNs, AcmeSolverPods, [8089]));
+            edges.Add(new KubeEdge(p.Name, AcmeSolver, 8089));
+        }
+        var addOns = new List<(string, IReadOnlyList<int>, IReadOnlyList<int>)>();
+        // Prometheus scrapes kubelets (10250) and node-exporter (9100); webhooks are called by the API server on 10250.
+        if (c.Monitoring is not null) addOns.Add((MonitoringNamespace, [10250, 9100], [10250]));
+        // cert-manager reaches ACME over 443 and self-checks HTTP-01 on 80; its webhook is called by the API server.
+        if (c.Proxy is not null) addOns.Add((NetworkingNamespace, [80], [10250]));
+        _ = new KubeNetworkPolicies(system, "network-policies", new KubeNetworkArgs
+        {
+            System = sys,
+            Namespaces = namespaces,
+            AddOnNamespaces = addOns,
+            Endpoints = endpoints,
+            Edges = edges,
+        });
+    }
+
+    /// <summary>TLS at the public entry: always outside dev, and in dev when the stack asks for it.</summary>
+    public static bool Tls(ComposedSystem c) => c.Profile.RequireTls || c.Settings.Tls;
 
     /// <summary>The sets of pods of a service: one, two colours (blue-green), or stable + canary.</summary>
     private static (IReadOnlyList<KubeTrack> Tracks, string? Live) Tracks(ComposedService svc, string image, ComposedSystem c)
