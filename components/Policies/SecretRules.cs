@@ -18,7 +18,8 @@ public sealed class NoLiteralSecrets : PolicyRule
             {
                 var name = path[(path.LastIndexOf('.') + 1)..];
                 // Kubernetes secretKeyRef/configMapKeyRef.key names an entry of a Secret or ConfigMap; it is a reference, not a value.
-                if (path.EndsWith("KeyRef.key", StringComparison.Ordinal)) continue;
+                // Likewise secretName (an Ingress's TLS Secret, a volume's Secret): the name of an object, not its content.
+                if (path.EndsWith("KeyRef.key", StringComparison.Ordinal) || name == "secretName") continue;
                 if (Prop.LooksSecret(name) && IsLiteralText(value))
                     yield return new Violation(r, path, $"'{name}' holds a literal value", "use SecretSource.Generated() or SecretSource.Config(key) (pulumi config set --secret)");
             }

@@ -33,8 +33,9 @@ public class SeedSystemProgramTests
         Assert.Contains("pulumi:providers:docker", r.Stdout);
         Assert.Contains("pulumi:providers:random", r.Stdout);
         Assert.Empty(Validator.Validate(r.Stdout));
-        // The versions the discovery run pins are the ones real stacks pin.
-        var dev = Synth.Program("pliers", "dev");
+        Assert.Contains("pulumi:providers:kubernetes", r.Stdout);
+        // The versions the discovery run pins are the ones real stacks pin (on either target).
+        var dev = Synth.Program("pliers", "dev") + Synth.Cli([.. Synth.Args("pliers", "dev"), "--target", "kubernetes"]).Stdout;
         foreach (var line in r.Stdout.Split('\n').Where(l => l.Contains("version:"))) Assert.Contains(line, dev);
     }
 }

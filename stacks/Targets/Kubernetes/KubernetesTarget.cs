@@ -114,6 +114,8 @@ public static class KubernetesTarget
         }
 
         AddNetworkPolicies(system, c, nsResources.Keys.ToList());
+        if (c.Proxy is { } proxy) AddIngress(system, c, proxy, services, nsResources);
+        if (c.Monitoring is { } monitoring) AddMonitoring(system, c, monitoring, nsResources[MonitoringNamespace]);
 
         program.Export("system", def.Name);
         program.Export("namespace", appNs);
@@ -212,6 +214,183 @@ public static class KubernetesTarget
             Endpoints = endpoints,
             Edges = edges,
         });
+    }
+
+    /// <summary>Charts this target installs, each at a pinned version (README "Deploy to Kubernetes" says why these).</summary>
+    public static class Charts
+    {
+        public const string TraefikRepo = "https://traefik.github.io/charts";
+        public const string TraefikVersion = "37.3.0";
+        public const string CertManagerRepo = "https://charts.jetstack.io";
+        public const string CertManagerVersion = "v1.16.2";
+        public const string PrometheusRepo = "https://prometheus-community.github.io/helm-charts";
+        public const string KubePrometheusStackVersion = "65.1.1";
+        public const string GrafanaRepo = "https://grafana.github.io/helm-charts";
+        public const string LokiVersion = "6.16.0";
+        public const string PromtailVersion = "6.16.6";
+    }
+
+    public const string ClusterIssuerName = "letsencrypt";
+
+    /// <summary>Traefik (pinned chart) as the ingress controller, cert-manager (pinned) with an ACME ClusterIssuer, and the routes.</summary>
+    private static void AddIngress(ComponentGroup system, ComposedSystem c, ProxyDef proxy, Dictionary<string, KubeWorkload> services, Dictionary<string, Resource> ns)
+    {
+        var tls = Tls(c);
+        var file = c.Settings.File;
+        if (tls && c.Settings.Host is null)
+            throw new InputException(file, "platform:host", null,
+                $"missing: {c.Profile.Name} on kubernetes serves {string.Join(", ", proxy.Routes.Select(r => r.PathPrefix))} over TLS at a public host name with a certificate from ACME; set platform:host (e.g. {c.Name}.example.com)");
+        if (tls && c.Settings.AcmeEmail is null)
+            throw new InputException(file, "platform:acmeEmail", null, "missing: the ACME issuer needs an account e-mail for expiry notices; set platform:acmeEmail (e.g. ops@example.com)");
+        var group = new ComponentGroup(system, "ingress", "Ingress (Traefik + cert-manager)");
+        var prod = c.Profile.Name == "prod";
+        var traefik = new HelmChart(group, "traefik", new HelmChartArgs
+        {
+            Chart = "traefik", Version = Charts.TraefikVersion, Repository = Charts.TraefikRepo, Namespace = NetworkingNamespace, ReleaseName = "traefik",
+            Kind = "Ingress controller (Traefik, Helm)",
+            Values = ClusterObjects.Map(
+                ("deployment", ClusterObjects.Map(("replicas", prod ? 2 : 1))),
+                ("ingressClass", ClusterObjects.Map(("enabled", true), ("isDefaultClass", false), ("name", "traefik"))),
+                ("providers", ClusterObjects.Map(
+                    ("kubernetesIngress", ClusterObjects.Map(("enabled", true))),
+                    ("kubernetesCRD", ClusterObjects.Map(("enabled", true))))),
+                ("ports", ClusterObjects.Map(
+                    ("web", ClusterObjects.Map(("port", 8000), ("redirections", tls ? ClusterObjects.Map(("entryPoint", ClusterObjects.Map(("to", "websecure"), ("scheme", "https"), ("permanent", true)))) : null))),
+                    ("websecure", ClusterObjects.Map(("port", 8443))))),
+                ("logs", ClusterObjects.Map(("access", ClusterObjects.Map(("enabled", true))))),
+                ("podDisruptionBudget", prod ? ClusterObjects.Map(("enabled", true), ("minAvailable", 1)) : null)),
+        });
+        traefik.Release.DependsOn([ns[NetworkingNamespace]]);
+        var dependsOn = new List<Resource> { traefik.Release };
+        string? issuer = null;
+        if (tls)
+        {
+            var certManager = new HelmChart(group, "cert-manager", new HelmChartArgs
+            {
+                Chart = "cert-manager", Version = Charts.CertManagerVersion, Repository = Charts.CertManagerRepo, Namespace = NetworkingNamespace, ReleaseName = "cert-manager",
+                Kind = "Certificates (cert-manager, Helm)",
+                Values = ClusterObjects.Map(("crds", ClusterObjects.Map(("enabled", true)))),
+            });
+            certManager.Release.DependsOn([ns[NetworkingNamespace]]);
+            var acme = ClusterObjects.Map(
+                ("server", "https://acme-v02.api.letsencrypt.org/directory"),
+                ("email", c.Settings.AcmeEmail!),
+                ("privateKeySecretRef", ClusterObjects.Map(("name", ClusterIssuerName + "-account-key"))),
+                ("solvers", new ListValue([ClusterObjects.Map(("http01", ClusterObjects.Map(("ingress", ClusterObjects.Map(("ingressClassName", "traefik"))))))])));
+            var issuerObjects = new ClusterObjects(group, "cluster-issuer",
+                [ClusterObjects.Object("cert-manager.io/v1", "ClusterIssuer", ClusterIssuerName, null, Pods(c.Name, "cluster-issuer"), ClusterObjects.Map(("acme", acme)))],
+                "ACME ClusterIssuer (cert-manager)");
+            issuerObjects.Group.DependsOn([certManager.Release]);
+            dependsOn.Add(issuerObjects.Group);
+            issuer = ClusterIssuerName;
+        }
+        var routes = proxy.Routes.Select(r =>
+        {
+            var svc = c.Find(r.Service)!;
+            var port = svc.Def.PrimaryPort!.ContainerPort;
+            return svc.Release is { Kind: ReleaseKind.Canary } rel
+                ? new KubeRoute(r.PathPrefix, r.Service, port) { Canary = (r.Service + "-stable", r.Service + "-canary", rel.Step) }
+                : new KubeRoute(r.PathPrefix, r.Service, port);
+        }).ToList();
+        var ingress = new KubeIngress(group, "routes", new KubeIngressArgs
+        {
+            System = c.Name,
+            Namespace = c.Profile.Namespace,
+            Host = c.Settings.Host,
+            ClusterIssuer = issuer,
+            Routes = routes,
+            DependsOn = [.. dependsOn, .. routes.Select(r => services[r.Service].Service!).Distinct()],
+        });
+        foreach (var canary in c.Services.Where(s => s.Release is { Kind: ReleaseKind.Canary } && !proxy.Routes.Any(r => r.Service == s.Name)))
+            system.Program.Notes.Add($"kubernetes: '{canary.Name}' is not routed through Traefik, so its canary weight ({canary.Release!.Step} %) is approximated by pod counts behind one Service");
+    }
+
+    /// <summary>
+    /// kube-prometheus-stack (Prometheus, Alertmanager, Grafana, node-exporter) and Loki with promtail as the log collector,
+    /// all pinned; ServiceMonitors for the services with metrics, the alert rules the Docker target writes as a file turned
+    /// into a PrometheusRule from the same definitions, and the Grafana dashboards as ConfigMaps.
+    /// </summary>
+    private static void AddMonitoring(ComponentGroup system, ComposedSystem c, MonitoringDef m, Resource ns)
+    {
+        var group = new ComponentGroup(system, m.Name, "Monitoring (kube-prometheus-stack + Loki)");
+        var rules = c.Profile.Monitoring != MonitoringLevel.Basic;
+        var adminPassword = SecretSource.Generated(24).Resolve(group, "grafana-admin-password", c.Profile.ProtectData);
+        const string lokiUrl = "http://loki-gateway.monitoring.svc.cluster.local";
+        var stack = new HelmChart(group, "kube-prometheus-stack", new HelmChartArgs
+        {
+            Chart = "kube-prometheus-stack", Version = Charts.KubePrometheusStackVersion, Repository = Charts.PrometheusRepo, Namespace = MonitoringNamespace,
+            ReleaseName = "kube-prometheus-stack", Kind = "Metrics (kube-prometheus-stack, Helm)",
+            Values = ClusterObjects.Map(
+                ("alertmanager", ClusterObjects.Map(("enabled", rules))),
+                ("prometheus", ClusterObjects.Map(("prometheusSpec", ClusterObjects.Map(
+                    ("ruleSelectorNilUsesHelmValues", false),
+                    ("serviceMonitorSelectorNilUsesHelmValues", false),
+                    ("retention", c.Profile.Name == "prod" ? "30d" : "7d"))))),
+                ("grafana", ClusterObjects.Map(
+                    ("adminPassword", adminPassword),
+                    ("sidecar", ClusterObjects.Map(("dashboards", ClusterObjects.Map(("enabled", true), ("label", "grafana_dashboard"), ("searchNamespace", MonitoringNamespace))))),
+                    ("additionalDataSources", new ListValue([ClusterObjects.Map(("name", "Loki"), ("type", "loki"), ("url", lokiUrl), ("access", "proxy"))]))))),
+        });
+        stack.Release.DependsOn([ns]);
+        var loki = new HelmChart(group, "loki", new HelmChartArgs
+        {
+            Chart = "loki", Version = Charts.LokiVersion, Repository = Charts.GrafanaRepo, Namespace = MonitoringNamespace, ReleaseName = "loki",
+            Kind = "Logs (Loki, Helm)",
+            Values = ClusterObjects.Map(
+                ("deploymentMode", "SingleBinary"),
+                ("loki", ClusterObjects.Map(
+                    ("auth_enabled", false),
+                    ("commonConfig", ClusterObjects.Map(("replication_factor", 1))),
+                    ("storage", ClusterObjects.Map(("type", "filesystem"))),
+                    ("schemaConfig", ClusterObjects.Map(("configs", new ListValue([ClusterObjects.Map(
+                        ("from", "2024-01-01"), ("store", "tsdb"), ("object_store", "filesystem"), ("schema", "v13"),
+                        ("index", ClusterObjects.Map(("prefix", "index_"), ("period", "24h"))))])))))),
+                ("singleBinary", ClusterObjects.Map(("replicas", 1), ("persistence", ClusterObjects.Map(("storageClass", c.Profile.StorageClass), ("size", c.Profile.DataSizeGi.ToString(CultureInfo.InvariantCulture) + "Gi"))))),
+                ("read", ClusterObjects.Map(("replicas", 0))),
+                ("write", ClusterObjects.Map(("replicas", 0))),
+                ("backend", ClusterObjects.Map(("replicas", 0))),
+                ("chunksCache", ClusterObjects.Map(("enabled", false))),
+                ("resultsCache", ClusterObjects.Map(("enabled", false)))),
+        });
+        loki.Release.DependsOn([ns]);
+        var promtail = new HelmChart(group, "promtail", new HelmChartArgs
+        {
+            Chart = "promtail", Version = Charts.PromtailVersion, Repository = Charts.GrafanaRepo, Namespace = MonitoringNamespace, ReleaseName = "promtail",
+            Kind = "Log collector (promtail, Helm)",
+            Values = ClusterObjects.Map(("config", ClusterObjects.Map(("clients", new ListValue([ClusterObjects.Map(("url", lokiUrl + "/loki/api/v1/push"))]))))),
+        });
+        promtail.Release.DependsOn([loki.Release]);
+
+        var objects = new List<MapValue>();
+        foreach (var s in c.Services.Where(s => s.Def.MetricsPath is not null && s.Def.PrimaryPort is not null))
+            objects.Add(ClusterObjects.Object("monitoring.coreos.com/v1", "ServiceMonitor", s.Name, MonitoringNamespace, Pods(c.Name, s.Name), ClusterObjects.Map(
+                ("selector", ClusterObjects.Map(("matchLabels", ClusterObjects.Map((KubeDefaults.NameLabel, s.Name), (KubeDefaults.PartOfLabel, c.Name))))),
+                ("namespaceSelector", ClusterObjects.Map(("matchNames", Value.Strings([c.Profile.Namespace])))),
+                ("endpoints", new ListValue([ClusterObjects.Map(("port", s.Def.PrimaryPort!.Name), ("path", s.Def.MetricsPath!), ("interval", "30s"))])))));
+        if (rules)
+            objects.Add(ClusterObjects.Object("monitoring.coreos.com/v1", "PrometheusRule", c.Name + "-alerts", MonitoringNamespace, Pods(c.Name, "alerts"),
+                ClusterObjects.Map(("groups", new ListValue([ClusterObjects.Map(("name", c.Name), ("rules", new ListValue([..
+                    PrometheusAlertRules.Rules(new AlertRuleSpec(c.Name)).Select(r => (Value)ClusterObjects.Map(
+                        ("alert", r.Name), ("expr", r.Expr), ("for", r.For),
+                        ("labels", ClusterObjects.Map(("severity", r.Severity), ("system", c.Name))),
+                        ("annotations", ClusterObjects.Map(("summary", r.Summary)))))])))])))));
+        if (objects.Count > 0)
+            new ClusterObjects(group, "monitoring-objects", objects, "ServiceMonitors and PrometheusRule").Group.DependsOn([stack.Release]);
+
+        var jobs = c.Services.Where(s => s.Def.MetricsPath is not null).Select(s => s.Name).ToList();
+        var grafana = GrafanaProvisioning.Render(new GrafanaSpec(c.Name, "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090", lokiUrl,
+            jobs.Count > 0 ? jobs : ["prometheus"], "/var/lib/grafana/dashboards"));
+        foreach (var dashboard in grafana.Where(f => f.Path.StartsWith("dashboards/", StringComparison.Ordinal)))
+        {
+            var key = System.IO.Path.GetFileName(dashboard.Path);
+            group.Add("dashboard-" + Names.Sanitize(System.IO.Path.GetFileNameWithoutExtension(key)), new ConfigMap
+            {
+                Metadata = KubeDefaults.Meta($"{c.Name}-dashboard-{Names.Sanitize(System.IO.Path.GetFileNameWithoutExtension(key))}", MonitoringNamespace,
+                    new Dictionary<string, Input<string>>(KubeDefaults.Labels(c.Name, "dashboards", "monitoring")) { ["grafana_dashboard"] = "1" }),
+                Data = new Dictionary<string, Input<string>> { [key] = dashboard.Content },
+            }).DependsOn([ns]);
+        }
+        system.Program.Export("grafanaAdminPassword", adminPassword);
     }
 
     /// <summary>TLS at the public entry: always outside dev, and in dev when the stack asks for it.</summary>
