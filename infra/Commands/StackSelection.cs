@@ -23,6 +23,7 @@ public static class StackSelection
         {
             if (o.Has("stack")) throw new InputException("command line", "--system", system, "give either --stack or --system/--env, not both");
             var envName = o.Get("env") ?? throw new InputException("command line", "--env", null, "--system needs --env (dev, staging or prod)");
+            if (o.Get("target") is { } flagTarget) StackSettings.CheckTarget(flagTarget, "command line", "--target");
             var images = o.Pairs("image").ToDictionary(p => p.Key, p => new ImageSetting(p.Value));
             var replicas = o.Pairs("replicas").ToDictionary(p => p.Key, p => ParseInt("--replicas", p.Key, p.Value, Limits.MinReplicas, Limits.MaxReplicas, $"replicas must be at least {Limits.MinReplicas} and at most {Limits.MaxReplicas}"));
             var ports = o.Pairs("port").ToDictionary(p => p.Key, p => ParseInt("--port", p.Key, p.Value, 1, 65535, Limits.HostPortRule, Limits.HostPortProblem));

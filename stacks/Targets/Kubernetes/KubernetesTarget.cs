@@ -141,6 +141,9 @@ public static class KubernetesTarget
             var effective = source is ConfigSecret cs && profile.AllowStandIns ? cs with { Optional = true } : source;
             env.Add(new(envName, effective.Resolve(group, svc.Name + "-" + Names.Sanitize(envName), profile.ProtectData)));
         }
+        if (svc.Def.MinReplicas > 1 && c.Settings.Replicas.TryGetValue(svc.Name, out var wanted) && wanted < svc.Def.MinReplicas)
+            throw new InputException(c.Settings.File, $"platform:replicas.{svc.Name}", wanted.ToString(CultureInfo.InvariantCulture),
+                $"below what its disruption budget needs: system '{def.Name}' keeps {svc.Def.MinReplicas - 1} of '{svc.Name}' available during disruptions, so it needs at least {svc.Def.MinReplicas} replicas");
         var image = svc.Image?.Reference ?? SystemComposer.StandInImage;
         var tracks = Tracks(svc, image, c);
         var writable = new List<string>(svc.WritablePaths);
