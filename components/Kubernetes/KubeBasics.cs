@@ -54,11 +54,13 @@ public static class KubeDefaults
         return (uid, gid);
     }
 
-    public static PodSecurityContext PodSecurity(string user)
+    /// <param name="lowPorts">The process listens below 1024 without NET_BIND_SERVICE: the namespaced, restricted-safe sysctl lets it.</param>
+    public static PodSecurityContext PodSecurity(string user, bool lowPorts = false)
     {
         var (uid, gid) = User(user);
         return new PodSecurityContext
         {
+            Sysctls = lowPorts ? [new Sysctl { Name = "net.ipv4.ip_unprivileged_port_start", Value = "0" }] : null,
             RunAsNonRoot = true,
             RunAsUser = uid,
             RunAsGroup = gid,

@@ -302,7 +302,7 @@ public sealed class KubeWorkload : Construct
         return new PodSpec
         {
             AutomountServiceAccountToken = false,
-            SecurityContext = KubeDefaults.PodSecurity(a.User),
+            SecurityContext = KubeDefaults.PodSecurity(a.User, lowPorts: a.Ports.Any(p => p.ContainerPort < 1024)),
             Containers =
             [
                 new Container
