@@ -75,7 +75,7 @@ public static class KubernetesTarget
         if (c.Database is { } db)
         {
             var (w, pw) = Postgres(system, def, db, c);
-            w.Workloads.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
+            w.Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
             if (c.Backups != BackupSchedule.None)
                 new KubeBackup(system, SystemComposer.BackupName, new KubeBackupArgs
                 {
@@ -101,7 +101,7 @@ public static class KubernetesTarget
         if (c.Cache is { } cache)
         {
             var (w, pw) = Redis(system, def, cache, c);
-            w.Workloads.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
+            w.Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
             redisUrl = Value.Format($"redis://:{pw}@{w.Host}:{RedisCache.Port}");
         }
 
@@ -113,7 +113,7 @@ public static class KubernetesTarget
             services[svc.Name] = w;
         }
 
-        AddNetworkPolicies(system, c, nsResources.Keys.ToList());
+        AddNetworkPolicies(system, c, nsResources);
         if (c.Proxy is { } proxy) AddIngress(system, c, proxy, services, nsResources);
         if (c.Monitoring is { } monitoring) AddMonitoring(system, c, monitoring, nsResources[MonitoringNamespace]);
 
@@ -135,11 +135,12 @@ public static class KubernetesTarget
             else if (def.FindService(reference) is { PrimaryPort: { } port })
                 env.Add(new(reference.ToUpperInvariant().Replace('-', '_') + "_URL", $"http://{reference}:{port.ContainerPort.ToString(CultureInfo.InvariantCulture)}"));
         }
-        var group = new ComponentGroup(system, svc.Name + "-secrets", "Secrets");
+        Construct? group = null; // generated secrets get a group of their own (they are named after the service)
         foreach (var (envName, source) in svc.Def.SecretEnvironment)
         {
             var effective = source is ConfigSecret cs && profile.AllowStandIns ? cs with { Optional = true } : source;
-            env.Add(new(envName, effective.Resolve(group, svc.Name + "-" + Names.Sanitize(envName), profile.ProtectData)));
+            var owner = effective is GeneratedSecret ? group ??= new ComponentGroup(system, svc.Name + "-secrets", "Secrets") : system;
+            env.Add(new(envName, effective.Resolve(owner, svc.Name + "-" + Names.Sanitize(envName), profile.ProtectData)));
         }
         if (svc.Def.MinReplicas > 1 && c.Settings.Replicas.TryGetValue(svc.Name, out var wanted) && wanted < svc.Def.MinReplicas)
             throw new InputException(c.Settings.File, $"platform:replicas.{svc.Name}", wanted.ToString(CultureInfo.InvariantCulture),
@@ -185,8 +186,9 @@ public static class KubernetesTarget
         new() { [KubeDefaults.NameLabel] = name, [KubeDefaults.PartOfLabel] = system };
 
     /// <summary>Default deny everywhere, then exactly the composed edges (references, public entry, metrics, backup, replication) and DNS.</summary>
-    private static void AddNetworkPolicies(ComponentGroup system, ComposedSystem c, IReadOnlyList<string> namespaces)
+    private static void AddNetworkPolicies(ComponentGroup system, ComposedSystem c, Dictionary<string, Resource> nsResources)
     {
+        var namespaces = nsResources.Keys.ToList();
         var sys = c.Name;
         var appNs = c.Profile.Namespace;
         var endpoints = new List<KubeEndpoint>();
@@ -209,7 +211,7 @@ public static class KubernetesTarget
         if (c.Monitoring is not null) addOns.Add((MonitoringNamespace, [10250, 9100], [10250]));
         // cert-manager reaches ACME over 443 and self-checks HTTP-01 on 80; its webhook is called by the API server.
         if (c.Proxy is not null) addOns.Add((NetworkingNamespace, [80], [10250]));
-        _ = new KubeNetworkPolicies(system, "network-policies", new KubeNetworkArgs
+        var policies = new KubeNetworkPolicies(system, "network-policies", new KubeNetworkArgs
         {
             System = sys,
             Namespaces = namespaces,
@@ -217,6 +219,9 @@ public static class KubernetesTarget
             Endpoints = endpoints,
             Edges = edges,
         });
+        foreach (var r in policies.Resources)
+            if (r.Properties.Get("metadata") is MapValue { } meta && meta["namespace"] is Str { Text: var ns } && nsResources.TryGetValue(ns, out var nsResource))
+                r.DependsOn([nsResource]);
     }
 
     /// <summary>Charts this target installs, each at a pinned version (README "Deploy to Kubernetes" says why these).</summary>
