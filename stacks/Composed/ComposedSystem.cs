@@ -1,5 +1,4 @@
 using Infra.Components.Core;
-using Infra.Components.Docker;
 using Infra.Components.Workloads;
 using Infra.Stacks.Composition;
 using Infra.Stacks.Model;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Infra.Components.Core;
-using Infra.Components.Docker;
 using Infra.Components.Workloads;
 using Infra.Stacks.Composition;
 using Infra.Stacks.Model;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Infra.Components.Configs;
 using Infra.Components.Core;
-using Infra.Components.Docker;
 using Infra.Components.Kubernetes;
 using Infra.Components.Workloads;
 using Infra.Providers.Kubernetes.Core.V1;
@@ -81,7 +80,7 @@ public static class KubernetesTarget
                 {
                     System = def.Name,
                     Namespace = DatabaseNamespace,
-                    Image = new PostgresArgs().Image,
+                    Image = DataServiceDefaults.PostgresImage,
                     DatabaseHost = w.Host,
                     Database = db.Def.Database,
                     User = db.Def.User,
@@ -96,13 +95,13 @@ public static class KubernetesTarget
                     SizeGi = profile.DataSizeGi * 2,
                     Protect = profile.ProtectData,
                 }).Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
-            dbUrl = Value.Format($"postgresql://{db.Def.User}:{pw}@{w.Host}:{PostgresDatabase.Port}/{db.Def.Database}");
+            dbUrl = Value.Format($"postgresql://{db.Def.User}:{pw}@{w.Host}:{DataServiceDefaults.PostgresPort}/{db.Def.Database}");
         }
         if (c.Cache is { } cache)
         {
             var (w, pw) = Redis(system, def, cache, c);
             w.Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
-            redisUrl = Value.Format($"redis://:{pw}@{w.Host}:{RedisCache.Port}");
+            redisUrl = Value.Format($"redis://:{pw}@{w.Host}:{DataServiceDefaults.RedisPort}");
         }
 
         var services = new Dictionary<string, KubeWorkload>(StringComparer.Ordinal);
@@ -146,6 +145,8 @@ public static class KubernetesTarget
             throw new InputException(c.Settings.File, $"platform:replicas.{svc.Name}", wanted.ToString(CultureInfo.InvariantCulture),
                 $"below what its disruption budget needs: system '{def.Name}' keeps {svc.Def.MinReplicas - 1} of '{svc.Name}' available during disruptions, so it needs at least {svc.Def.MinReplicas} replicas");
         var image = svc.Image?.Reference ?? SystemComposer.StandInImage;
+        if (svc.StandIn)
+            system.Program.Notes.Add($"stand-in: '{svc.Name}' has no image configured (platform:images.{svc.Name}); dev runs {SystemComposer.StandInImage} answering {(svc.Def.PrimaryPort is null ? "nothing (worker)" : $"HTTP on port {svc.Def.PrimaryPort.ContainerPort}")} in its place");
         var tracks = Tracks(svc, image, c);
         var writable = new List<string>(svc.WritablePaths);
         return new KubeWorkload(system, svc.Name, new KubeWorkloadArgs
@@ -194,8 +195,8 @@ public static class KubernetesTarget
         var endpoints = new List<KubeEndpoint>();
         foreach (var s in c.Services)
             endpoints.Add(new KubeEndpoint(s.Name, appNs, Pods(sys, s.Name), [.. s.Def.Ports.Select(p => p.ContainerPort)]) { InternetEgress = s.InternetEgress });
-        if (c.Database is { } db) endpoints.Add(new KubeEndpoint(db.Name, DatabaseNamespace, Pods(sys, db.Name), [PostgresDatabase.Port]));
-        if (c.Cache is { } cache) endpoints.Add(new KubeEndpoint(cache.Name, DatabaseNamespace, Pods(sys, cache.Name), [RedisCache.Port]));
+        if (c.Database is { } db) endpoints.Add(new KubeEndpoint(db.Name, DatabaseNamespace, Pods(sys, db.Name), [DataServiceDefaults.PostgresPort]));
+        if (c.Cache is { } cache) endpoints.Add(new KubeEndpoint(cache.Name, DatabaseNamespace, Pods(sys, cache.Name), [DataServiceDefaults.RedisPort]));
         if (c.Proxy is { } proxy) endpoints.Add(new KubeEndpoint(proxy.Name, NetworkingNamespace, TraefikPods, TraefikPorts) { PublicPorts = TraefikPorts });
         if (c.Monitoring is { } mon) endpoints.Add(new KubeEndpoint(mon.Name, MonitoringNamespace, PrometheusPods, [9090]));
         if (c.Database is not null && c.Backups != BackupSchedule.None)
@@ -417,7 +418,6 @@ public static class KubernetesTarget
     private static (KubeWorkload, Value) Postgres(ComponentGroup system, SystemDefinition def, ComposedDatabase db, ComposedSystem c)
     {
         var profile = c.Profile;
-        var args = new PostgresArgs();
         var name = db.Name;
         var group = new ComponentGroup(system, name + "-secrets", "Secrets");
         var password = SecretSource.Generated().Resolve(group, name + "-password", profile.ProtectData);
@@ -432,15 +432,15 @@ public static class KubernetesTarget
         // A replica clones the primary once (pg_basebackup -R writes standby.signal and primary_conninfo), then serves read-only.
         var replicaScript = "set -eu; if [ ! -s \"$PGDATA/PG_VERSION\" ]; then PGPASSWORD=\"$POSTGRES_PASSWORD\" pg_basebackup -h " + primaryHost +
             " -U \"$POSTGRES_USER\" -D \"$PGDATA\" -R -X stream; fi; exec " + string.Join(' ', serve);
-        var tracks = new List<KubeTrack> { new("primary", args.Image, 1) { Command = serve } };
-        if (db.Replicas > 1) tracks.Add(new KubeTrack("replica", args.Image, db.Replicas - 1) { Command = ["sh", "-c", replicaScript] });
+        var tracks = new List<KubeTrack> { new("primary", DataServiceDefaults.PostgresImage, 1) { Command = serve } };
+        if (db.Replicas > 1) tracks.Add(new KubeTrack("replica", DataServiceDefaults.PostgresImage, db.Replicas - 1) { Command = ["sh", "-c", replicaScript] });
         var w = new KubeWorkload(system, name, new KubeWorkloadArgs
         {
             System = def.Name,
             Namespace = DatabaseNamespace,
             Tracks = tracks,
             ServiceTrack = "primary",
-            Ports = [new ServicePort("postgres", PostgresDatabase.Port, PortProtocol.Tcp)],
+            Ports = [new ServicePort("postgres", DataServiceDefaults.PostgresPort, PortProtocol.Tcp)],
             Environment =
             [
                 new("POSTGRES_DB", db.Def.Database),
@@ -468,18 +468,17 @@ public static class KubernetesTarget
     private static (KubeWorkload, Value) Redis(ComponentGroup system, SystemDefinition def, ComposedCache cache, ComposedSystem c)
     {
         var profile = c.Profile;
-        var args = new RedisArgs();
         var name = cache.Name;
         var group = new ComponentGroup(system, name + "-secrets", "Secrets");
         var password = SecretSource.Generated().Resolve(group, name + "-password", profile.ProtectData);
         const string conf = "/usr/local/etc/redis/redis.conf";
         var primaryHost = $"{name}-primary-0.{name}-headless.{DatabaseNamespace}.svc.cluster.local";
-        var tracks = new List<KubeTrack> { new("primary", args.Image, 1) { Command = RedisConfig.StartCommand(conf) } };
+        var tracks = new List<KubeTrack> { new("primary", DataServiceDefaults.RedisImage, 1) { Command = RedisConfig.StartCommand(conf) } };
         if (cache.Replicas > 1)
-            tracks.Add(new KubeTrack("replica", args.Image, cache.Replicas - 1)
+            tracks.Add(new KubeTrack("replica", DataServiceDefaults.RedisImage, cache.Replicas - 1)
             {
                 Command = ["sh", "-c", ": \"${REDIS_PASSWORD:?REDIS_PASSWORD must be set}\"; exec redis-server " + conf +
-                    " --requirepass \"$REDIS_PASSWORD\" --masterauth \"$REDIS_PASSWORD\" --replicaof " + primaryHost + " " + RedisCache.Port.ToString(CultureInfo.InvariantCulture)],
+                    " --requirepass \"$REDIS_PASSWORD\" --masterauth \"$REDIS_PASSWORD\" --replicaof " + primaryHost + " " + DataServiceDefaults.RedisPort.ToString(CultureInfo.InvariantCulture)],
             });
         var w = new KubeWorkload(system, name, new KubeWorkloadArgs
         {
@@ -487,7 +486,7 @@ public static class KubernetesTarget
             Namespace = DatabaseNamespace,
             Tracks = tracks,
             ServiceTrack = "primary",
-            Ports = [new ServicePort("redis", RedisCache.Port, PortProtocol.Tcp)],
+            Ports = [new ServicePort("redis", DataServiceDefaults.RedisPort, PortProtocol.Tcp)],
             Environment = [new("REDIS_PASSWORD", password), new("REDISCLI_AUTH", password)],
             Files = [new ConfigFile(conf, RedisConfig.Render(RedisSpec.For(profile.Size)))],
             Health = HealthCheck.Exec("redis-cli ping | grep -q PONG"),
