@@ -105,6 +105,10 @@ public enum Feature
     DataReplicas,
     ProgressiveRelease,
     DataExporters,
+    /// <summary>Certificates issued by ACME for the stack's public host name (platform:host, platform:acmeEmail).</summary>
+    AcmeCertificates,
+    /// <summary>TLS served with a certificate and key from stack secrets (tlsCertificate, tlsPrivateKey).</summary>
+    TlsFromStackSecrets,
 }
 
 public sealed record FeatureUse(Feature Feature, string Detail);

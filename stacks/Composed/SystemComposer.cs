@@ -127,6 +127,11 @@ public static class SystemComposer
             .Select(x => x.Release!.Kind == ReleaseKind.Canary ? $"{x.Name} canary at {N(x.Release.Step)} %" : $"{x.Name} blue-green ({x.Release.Active} live)").ToList();
         if (releases.Count > 0) uses.Add(new(Feature.ProgressiveRelease, string.Join(", ", releases)));
 
+        if (s.Settings.Host is not null || s.Settings.AcmeEmail is not null)
+            uses.Add(new(Feature.AcmeCertificates, string.Join(", ", new[] { s.Settings.Host, s.Settings.AcmeEmail }.OfType<string>())));
+        if (s.Proxy is { } tlsProxy && (s.Settings.Tls || profile.RequireTls))
+            uses.Add(new(Feature.TlsFromStackSecrets, $"{tlsProxy.Name} in {profile.Name}"));
+
         if (profile.Monitoring == Profiles.MonitoringLevel.Full && s.Monitoring is not null && (s.Database is not null || s.Cache is not null))
             uses.Add(new(Feature.DataExporters, string.Join(", ", new[] { s.Database is null ? null : "postgres-exporter", s.Cache is null ? null : "redis-exporter" }.OfType<string>())));
         return uses;

@@ -62,3 +62,21 @@ public sealed class ReleaseTests : IDisposable
         Assert.Equal(["/"], paths);
     }
 }
+
+/// <summary>Releases arrive from the engine as JSON text like the other object keys.</summary>
+public class ReleaseEngineConfigTests
+{
+    [Fact]
+    public void Releases_from_PULUMI_CONFIG_are_read_like_the_stack_file()
+    {
+        var r = Synth.CliEnv(null, new Dictionary<string, string>
+        {
+            ["PULUMI_STACK"] = "staging",
+            ["PULUMI_CONFIG"] = """{"platform:system":"normaldance","platform:environment":"staging","platform:target":"kubernetes","platform:kubeconfig":"PLANTED-kubeconfig-9f3a","platform:host":"nd.example.com","platform:acmeEmail":"ops@example.com","platform:images":"{\"api\":\"ghcr.io/n/api:1.0.0\",\"worker\":\"ghcr.io/n/w:1.0.0\",\"frontend\":\"ghcr.io/n/f:1.0.0\",\"solana-rpc-proxy\":\"ghcr.io/n/s:1.0.0\"}","platform:releases":"{\"api\":{\"strategy\":\"canary\",\"step\":50}}"}""",
+        }, "synth");
+        Assert.True(r.Exit == 0, r.Stderr);
+        Assert.Contains("name: api-canary", r.Stdout);
+        Assert.Contains("weight: 50", r.Stdout);
+        Assert.DoesNotContain("PLANTED-kubeconfig", r.Stdout + r.Stderr); // the secret's value is never read into the program
+    }
+}

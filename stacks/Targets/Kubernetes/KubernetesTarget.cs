@@ -20,13 +20,14 @@ namespace Infra.Stacks.Targets.Kubernetes;
 public static class KubernetesTarget
 {
     public static readonly TargetCapabilities Capabilities = new("kubernetes",
-        new HashSet<Feature> { Feature.Autoscaling, Feature.DisruptionBudgets, Feature.PerEdgeIsolation, Feature.ReadOnlyRootFilesystem, Feature.DataReplicas, Feature.ProgressiveRelease },
+        new HashSet<Feature> { Feature.Autoscaling, Feature.DisruptionBudgets, Feature.PerEdgeIsolation, Feature.ReadOnlyRootFilesystem, Feature.DataReplicas, Feature.ProgressiveRelease, Feature.AcmeCertificates },
         new Dictionary<Feature, string>
         {
             [Feature.HostPorts] = "nothing is published on a node; public traffic enters through the Traefik ingress, the rest through kubectl port-forward",
             [Feature.LocalImageBuild] = "a cluster cannot build: the tag must be pushed to a registry the cluster pulls from",
             [Feature.StartOrder] = "pods start together; readiness probes keep traffic away until each is ready",
             [Feature.DataExporters] = "kube-prometheus-stack scrapes the cluster; no PostgreSQL/Redis exporter sidecars",
+            [Feature.TlsFromStackSecrets] = "cert-manager issues the certificate for platform:host over ACME; tlsCertificate / tlsPrivateKey are not used",
         });
 
     /// <summary>Namespaces for the shared concerns (seed 004); the environment's own comes from the profile.</summary>
