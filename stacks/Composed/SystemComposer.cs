@@ -20,6 +20,7 @@ public static class SystemComposer
         var profile = settings.Environment;
         ApplyOverrides(def, settings, out var claims, out var overridden);
         SystemValidator.Validate(def, claims, overridden);
+        CheckHealthPorts(def);
         CheckSettingsNames(def, settings);
 
         var services = new List<ComposedService>();
@@ -135,6 +136,15 @@ public static class SystemComposer
         if (profile.Monitoring == Profiles.MonitoringLevel.Full && s.Monitoring is not null && (s.Database is not null || s.Cache is not null))
             uses.Add(new(Feature.DataExporters, string.Join(", ", new[] { s.Database is null ? null : "postgres-exporter", s.Cache is null ? null : "redis-exporter" }.OfType<string>())));
         return uses;
+    }
+
+    /// <summary>A health check probes a port the service listens on (every target turns it into a probe of that port).</summary>
+    private static void CheckHealthPorts(SystemDefinition def)
+    {
+        foreach (var s in def.Services)
+            if (s.Health?.Port is { } port && !s.Ports.Any(p => p.ContainerPort == port))
+                throw new InputException(def.DefinedIn, $"services[{s.Name}].health.port", port.ToString(CultureInfo.InvariantCulture),
+                    $"the health check probes a port the service does not expose; it listens on: {(s.Ports.Count == 0 ? "(none)" : string.Join(", ", s.Ports.Select(p => p.ContainerPort)))}");
     }
 
     private static void CheckSettingsNames(SystemDefinition def, StackSettings settings)

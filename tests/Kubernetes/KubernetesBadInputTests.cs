@@ -145,6 +145,21 @@ public sealed class KubernetesBadInputTests : IDisposable
         Assert.Contains("8080", e.Message);
     }
 
+    [Theory]
+    [InlineData("docker")]
+    [InlineData("kubernetes")]
+    public void A_health_check_on_a_port_the_service_does_not_expose_is_refused_on_every_target(string target)
+    {
+        var def = Infra.Stacks.Systems.SystemCatalog.Find("pliers")!;
+        def.FindService("api")!.Health = HealthCheck.Http("/health", 9999);
+        var settings = StackSettings.Create("t", "pliers", "dev", target, new Dictionary<string, ImageSetting>(), new Dictionary<string, int>(), new Dictionary<string, int>(), false, "command line");
+        var e = Assert.Throws<InputException>(() => Synthesizer.Compose(settings, def));
+        Assert.Contains("stacks/Systems/Pliers.cs", e.Message);
+        Assert.Contains("services[api].health.port", e.Message);
+        Assert.Contains("'9999'", e.Message);
+        Assert.Contains("3000", e.Message);
+    }
+
     [Fact]
     public void Network_policy_edge_to_a_workload_that_does_not_exist()
     {
