@@ -5,7 +5,7 @@ namespace Infra.Cli;
 /// <summary>Command-line options: <c>--name value</c> pairs; repeatable ones collect every value.</summary>
 public sealed class Options
 {
-    private static readonly HashSet<string> Known = ["stack", "system", "env", "target", "image", "replicas", "port", "root", "runs", "sizes", "generated", "tls", "state", "format", "max-chars", "from", "to", "dry-run"];
+    private static readonly HashSet<string> Known = ["stack", "system", "env", "target", "image", "replicas", "port", "root", "runs", "sizes", "generated", "tls", "state", "format", "max-chars", "from", "to", "dry-run", "host", "acme-email"];
     /// <summary>Options that take no value (<c>--dry-run</c>).</summary>
     private static readonly HashSet<string> Flags = ["dry-run"];
     private static readonly HashSet<string> Repeatable = ["image", "replicas", "port"];

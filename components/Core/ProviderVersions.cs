@@ -11,6 +11,7 @@ public static class ProviderVersions
         ["aws"] = "7.48.0",
         ["docker"] = "5.2.0",
         ["random"] = "4.21.2",
+        ["kubernetes"] = "4.34.2",
     };
 
     /// <summary>Every package the project can emit today: the plugin-discovery program names all of them.</summary>

@@ -78,5 +78,19 @@ public sealed class StackProgram : Construct
         return p;
     }
 
+    /// <summary>
+    /// The default provider of a package with inputs (e.g. the kubernetes provider's kubeconfig from secret config);
+    /// same pinning as <see cref="DefaultProvider(string)"/>. Must come before any plain call for the package.
+    /// </summary>
+    public Resource DefaultProvider(string package, ResourceArgs args)
+    {
+        if (_providers.ContainsKey(package))
+            throw new SynthesisException($"the default provider of '{package}' is already declared");
+        var p = Add($"provider-{package}", args);
+        p.Options.Version = ProviderVersions.Of(package);
+        _providers.Add(package, p);
+        return p;
+    }
+
     public IReadOnlyCollection<Resource> Providers => _providers.Values;
 }

@@ -3,7 +3,6 @@ using Infra.Components.Workloads;
 
 namespace Infra.Components.Docker;
 
-public enum BackupSchedule { None, Daily, HourlyAndDaily }
 
 public sealed record DatabaseBackupArgs
 {

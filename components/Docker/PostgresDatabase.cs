@@ -5,7 +5,7 @@ namespace Infra.Components.Docker;
 
 public sealed record PostgresArgs : DataServiceArgs
 {
-    public PostgresArgs() => Image = "postgres:15.10-alpine";
+    public PostgresArgs() => Image = DataServiceDefaults.PostgresImage;
 
     public string Database { get; init; } = "app";
     public string User { get; init; } = "app";
@@ -17,7 +17,7 @@ public sealed record PostgresArgs : DataServiceArgs
 /// <summary>PostgreSQL 15 with a data volume, a generated password and a <c>pg_isready</c> health check.</summary>
 public sealed class PostgresDatabase : DataService
 {
-    public const int Port = 5432;
+    public const int Port = DataServiceDefaults.PostgresPort;
 
     public PostgresDatabase(Construct parent, string name, PostgresArgs args)
         : base(parent, name, args, "database", Port, "/var/lib/postgresql/data", password => Specific(args, password))

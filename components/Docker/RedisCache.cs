@@ -5,7 +5,7 @@ namespace Infra.Components.Docker;
 
 public sealed record RedisArgs : DataServiceArgs
 {
-    public RedisArgs() => Image = "redis:7.4.1-alpine";
+    public RedisArgs() => Image = DataServiceDefaults.RedisImage;
 
     /// <summary>redis.conf (append-only, maxmemory); the password is never in it.</summary>
     public ConfigFile? Conf { get; init; }
@@ -14,7 +14,7 @@ public sealed record RedisArgs : DataServiceArgs
 /// <summary>Redis 7 with append-only persistence on a data volume and a password from the environment.</summary>
 public sealed class RedisCache : DataService
 {
-    public const int Port = 6379;
+    public const int Port = DataServiceDefaults.RedisPort;
 
     public RedisCache(Construct parent, string name, RedisArgs args)
         : base(parent, name, args, "cache", Port, "/data", password => new DockerServiceArgs

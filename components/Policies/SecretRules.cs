@@ -17,8 +17,9 @@ public sealed class NoLiteralSecrets : PolicyRule
             foreach (var (path, value) in Walk(r.Properties.ToMap(), ""))
             {
                 var name = path[(path.LastIndexOf('.') + 1)..];
-                // A property named just "key" names an entry (a node taint's key, a Secret's key), it never holds one.
-                if (name == "key") continue;
+                // A property named just "key" names an entry (a node taint's key, a secretKeyRef/configMapKeyRef key), it never holds one.
+                // Likewise secretName (an Ingress's TLS Secret, a volume's Secret): the name of an object, not its content.
+                if (name == "key" || name == "secretName") continue;
                 if (Prop.LooksSecret(name) && IsLiteralText(value))
                     yield return new Violation(r, path, $"'{name}' holds a literal value", "use SecretSource.Generated() or SecretSource.Config(key) (pulumi config set --secret)");
             }

@@ -2,6 +2,18 @@ namespace Infra.Components.Workloads;
 
 public enum PortProtocol { Http, Grpc, Tcp }
 
+/// <summary>How often the database is dumped (seed 004: none in dev, daily in staging, hourly + daily in prod).</summary>
+public enum BackupSchedule { None, Daily, HourlyAndDaily }
+
+/// <summary>The data-service images and ports every target runs (one place, so targets agree).</summary>
+public static class DataServiceDefaults
+{
+    public const string PostgresImage = "postgres:15.10-alpine";
+    public const string RedisImage = "redis:7.4.1-alpine";
+    public const int PostgresPort = 5432;
+    public const int RedisPort = 6379;
+}
+
 /// <summary>A port a workload listens on; <paramref name="HostPort"/> publishes it outside the target network.</summary>
 public sealed record ServicePort(string Name, int ContainerPort, PortProtocol Protocol = PortProtocol.Http, int? HostPort = null);
 

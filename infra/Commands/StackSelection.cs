@@ -23,14 +23,17 @@ public static class StackSelection
         {
             if (o.Has("stack")) throw new InputException("command line", "--system", system, "give either --stack or --system/--env, not both");
             var envName = o.Get("env") ?? throw new InputException("command line", "--env", null, "--system needs --env (dev, staging or prod)");
+            if (o.Get("target") is { } flagTarget) StackSettings.CheckTarget(flagTarget, "command line", "--target");
             var images = o.Pairs("image").ToDictionary(p => p.Key, p => new ImageSetting(p.Value));
             var replicas = o.Pairs("replicas").ToDictionary(p => p.Key, p => ParseInt("--replicas", p.Key, p.Value, Limits.MinReplicas, Limits.MaxReplicas, $"replicas must be at least {Limits.MinReplicas} and at most {Limits.MaxReplicas}"));
             var ports = o.Pairs("port").ToDictionary(p => p.Key, p => ParseInt("--port", p.Key, p.Value, 1, 65535, Limits.HostPortRule, Limits.HostPortProblem));
             var tls = o.Get("tls") switch { null or "false" => false, "true" => true, var t => throw new InputException("command line", "--tls", t, "true or false") };
             var stack = o.Get("stack") ?? $"{system}-{envName}";
-            return (StackSettings.Create(stack, system, envName, o.Get("target") ?? "docker", images, replicas, ports, tls, "command line"), null);
+            var flagged = StackSettings.Create(stack, system, envName, o.Get("target") ?? "docker", images, replicas, ports, tls, "command line")
+                with { Host = o.Get("host"), AcmeEmail = o.Get("acme-email") };
+            return (flagged, null);
         }
-        foreach (var flag in new[] { "env", "image", "replicas", "port", "tls" })
+        foreach (var flag in new[] { "env", "image", "replicas", "port", "tls", "host", "acme-email" })
             if (o.Has(flag)) throw new InputException("command line", "--" + flag, null, "only applies with --system (a stack file sets it otherwise)");
         var given = o.Get("stack");
         var stackName = given ?? env("PULUMI_STACK");

@@ -19,6 +19,8 @@ public sealed record TargetCapabilities(string Target, IReadOnlySet<Feature> Sup
         Feature.DataReplicas => "database/cache replicas",
         Feature.ProgressiveRelease => "blue-green / canary releases",
         Feature.DataExporters => "PostgreSQL/Redis exporters",
+        Feature.AcmeCertificates => "ACME certificates for a host name",
+        Feature.TlsFromStackSecrets => "TLS from the secrets tlsCertificate / tlsPrivateKey",
         _ => f.ToString(),
     };
 

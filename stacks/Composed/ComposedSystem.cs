@@ -1,5 +1,4 @@
 using Infra.Components.Core;
-using Infra.Components.Docker;
 using Infra.Components.Workloads;
 using Infra.Stacks.Composition;
 using Infra.Stacks.Model;
@@ -54,6 +53,8 @@ public sealed record ComposedService(ServiceDef Def, int Replicas, ImageSetting?
     /// <summary>Paths the process writes besides its data volume (the root filesystem is read-only where a target can say so).</summary>
     public IReadOnlyList<string> WritablePaths { get; init; } = ["/tmp"];
     public bool Stateful => Def.DataPath is not null;
+    /// <summary>On a network that is not internal (Docker's reading): the service may open connections to the internet.</summary>
+    public bool InternetEgress { get; init; }
 }
 
 /// <summary>Autoscaling from <paramref name="Min"/> to <paramref name="Max"/> replicas at the given utilisation targets (percent).</summary>
@@ -67,6 +68,12 @@ public enum ReleaseKind { BlueGreen, Canary }
 /// </summary>
 public sealed record ReleaseStrategy(ReleaseKind Kind, string Active = "blue", int Step = 0, IReadOnlyList<int>? Steps = null)
 {
+    /// <summary>Blue-green: the image each colour runs (default: the stack's image for the service).</summary>
+    public string? BlueImage { get; init; }
+    public string? GreenImage { get; init; }
+    /// <summary>Canary: the new version's image (default: the stack's image).</summary>
+    public string? CanaryImage { get; init; }
+
     public static readonly IReadOnlyList<int> DefaultCanarySteps = [5, 25, 50, 100];
 }
 
@@ -80,7 +87,7 @@ public sealed record ComposedCache(CacheDef Def, ResourceLimits Limits, int Repl
     public string Name => Def.Name;
 }
 
-public enum EdgeKind { Reference, PublicEntry, Metrics }
+public enum EdgeKind { Reference, PublicEntry, Metrics, Backup, Replication }
 
 /// <summary><paramref name="From"/> may open connections to <paramref name="To"/> on <paramref name="Port"/>.</summary>
 public sealed record IsolationEdge(string From, string To, int Port, EdgeKind Kind);
@@ -98,6 +105,10 @@ public enum Feature
     DataReplicas,
     ProgressiveRelease,
     DataExporters,
+    /// <summary>Certificates issued by ACME for the stack's public host name (platform:host, platform:acmeEmail).</summary>
+    AcmeCertificates,
+    /// <summary>TLS served with a certificate and key from stack secrets (tlsCertificate, tlsPrivateKey).</summary>
+    TlsFromStackSecrets,
 }
 
 public sealed record FeatureUse(Feature Feature, string Detail);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Infra.Components.Core;
-using Infra.Components.Docker;
 using Infra.Components.Workloads;
 using Infra.Stacks.Composition;
 using Infra.Stacks.Model;
@@ -21,6 +20,7 @@ public static class SystemComposer
         var profile = settings.Environment;
         ApplyOverrides(def, settings, out var claims, out var overridden);
         SystemValidator.Validate(def, claims, overridden);
+        CheckHealthPorts(def);
         CheckSettingsNames(def, settings);
 
         var services = new List<ComposedService>();
@@ -39,6 +39,8 @@ public static class SystemComposer
                 Health = health,
                 Scaling = scalable && max > replicas ? new Scaling(replicas, max) : null,
                 Release = settings.Releases.GetValueOrDefault(svc.Name),
+                InternetEgress = def.Networks.Count == 0 || svc.Networks.Count == 0
+                    || svc.Networks.Any(n => def.Networks.FirstOrDefault(x => x.Name == n) is { Internal: false }),
             });
         }
 
@@ -54,7 +56,7 @@ public static class SystemComposer
             Proxy = def.Proxy,
             Monitoring = def.Monitoring,
             Backups = database is null ? BackupSchedule.None : profile.Backups,
-            Edges = Edges(def, services),
+            Edges = Edges(def, services, database, cache, database is null ? BackupSchedule.None : profile.Backups),
         };
         composed.Uses.AddRange(Uses(composed));
         return composed;
@@ -64,7 +66,10 @@ public static class SystemComposer
     public static int? PortOf(SystemDefinition def, string name) =>
         def.Database?.Name == name ? 5432 : def.Cache?.Name == name ? 6379 : def.FindService(name)?.PrimaryPort?.ContainerPort;
 
-    private static List<IsolationEdge> Edges(SystemDefinition def, IReadOnlyList<ComposedService> services)
+    /// <summary>The backup job's name in edges.</summary>
+    public const string BackupName = "backup";
+
+    private static List<IsolationEdge> Edges(SystemDefinition def, IReadOnlyList<ComposedService> services, ComposedDatabase? db, ComposedCache? cache, BackupSchedule backups)
     {
         var edges = new List<IsolationEdge>();
         foreach (var s in services)
@@ -78,6 +83,9 @@ public static class SystemComposer
         if (def.Monitoring is { } m)
             foreach (var s in services.Where(s => s.Def.MetricsPath is not null && s.Def.PrimaryPort is not null))
                 edges.Add(new IsolationEdge(m.Name, s.Name, s.Def.PrimaryPort!.ContainerPort, EdgeKind.Metrics));
+        if (db is not null && backups != BackupSchedule.None) edges.Add(new IsolationEdge(BackupName, db.Name, 5432, EdgeKind.Backup));
+        if (db is { Replicas: > 1 }) edges.Add(new IsolationEdge(db.Name, db.Name, 5432, EdgeKind.Replication));
+        if (cache is { Replicas: > 1 }) edges.Add(new IsolationEdge(cache.Name, cache.Name, 6379, EdgeKind.Replication));
         return edges;
     }
 
@@ -120,9 +128,23 @@ public static class SystemComposer
             .Select(x => x.Release!.Kind == ReleaseKind.Canary ? $"{x.Name} canary at {N(x.Release.Step)} %" : $"{x.Name} blue-green ({x.Release.Active} live)").ToList();
         if (releases.Count > 0) uses.Add(new(Feature.ProgressiveRelease, string.Join(", ", releases)));
 
+        if (s.Settings.Host is not null || s.Settings.AcmeEmail is not null)
+            uses.Add(new(Feature.AcmeCertificates, string.Join(", ", new[] { s.Settings.Host, s.Settings.AcmeEmail }.OfType<string>())));
+        if (s.Proxy is { } tlsProxy && (s.Settings.Tls || profile.RequireTls))
+            uses.Add(new(Feature.TlsFromStackSecrets, $"{tlsProxy.Name} in {profile.Name}"));
+
         if (profile.Monitoring == Profiles.MonitoringLevel.Full && s.Monitoring is not null && (s.Database is not null || s.Cache is not null))
             uses.Add(new(Feature.DataExporters, string.Join(", ", new[] { s.Database is null ? null : "postgres-exporter", s.Cache is null ? null : "redis-exporter" }.OfType<string>())));
         return uses;
+    }
+
+    /// <summary>A health check probes a port the service listens on (every target turns it into a probe of that port).</summary>
+    private static void CheckHealthPorts(SystemDefinition def)
+    {
+        foreach (var s in def.Services)
+            if (s.Health?.Port is { } port && !s.Ports.Any(p => p.ContainerPort == port))
+                throw new InputException(def.DefinedIn, $"services[{s.Name}].health.port", port.ToString(CultureInfo.InvariantCulture),
+                    $"the health check probes a port the service does not expose; it listens on: {(s.Ports.Count == 0 ? "(none)" : string.Join(", ", s.Ports.Select(p => p.ContainerPort)))}");
     }
 
     private static void CheckSettingsNames(SystemDefinition def, StackSettings settings)

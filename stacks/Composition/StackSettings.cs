@@ -337,8 +337,15 @@ public sealed record StackSettings
         if (node is not YamlMappingNode m) throw new InputException(file, key, null, "must be {strategy: canary, step: 25} or {strategy: blue-green, active: green}");
         string? Get(string k) => m.Children.TryGetValue(new YamlScalarNode(k), out var n) ? Scalar(file, $"{key}.{k}", n, "a plain value") : null;
         foreach (var (k, _) in m.Children)
-            if ((k as YamlScalarNode)?.Value is not ("strategy" or "step" or "steps" or "active"))
-                throw new InputException(file, key, null, "keys are strategy, step, steps (canary) and active (blue-green)");
+            if ((k as YamlScalarNode)?.Value is not ("strategy" or "step" or "steps" or "image" or "active" or "blue" or "green"))
+                throw new InputException(file, key, null, "keys are strategy, step, steps, image (canary) and active, blue, green (blue-green)");
+        string? ImageOf(string k)
+        {
+            var reference = Get(k);
+            if (reference is not null && !IsValidImage(reference))
+                throw new InputException(file, $"{key}.{k}", reference, "not a valid image reference: [registry[:port]/]name[:tag][@sha256:digest], e.g. ghcr.io/acme/api:1.4.3");
+            return reference;
+        }
         switch (Get("strategy"))
         {
             case "canary":
@@ -349,11 +356,11 @@ public sealed record StackSettings
                     if (sn is not YamlSequenceNode seq) throw new InputException(file, key + ".steps", null, "a list of weights ending at 100, e.g. [5, 25, 50, 100]");
                     steps = [.. seq.Children.Select((c, i) => Integer(file, $"{key}.steps[{i}]", c, "a weight in percent, 0 to 100"))];
                 }
-                return new Composed.ReleaseStrategy(Composed.ReleaseKind.Canary, Step: step, Steps: steps);
+                return new Composed.ReleaseStrategy(Composed.ReleaseKind.Canary, Step: step, Steps: steps) { CanaryImage = ImageOf("image") };
             case "blue-green":
                 var active = Get("active") ?? "blue";
                 if (active is not ("blue" or "green")) throw new InputException(file, key + ".active", active, "blue or green");
-                return new Composed.ReleaseStrategy(Composed.ReleaseKind.BlueGreen, active);
+                return new Composed.ReleaseStrategy(Composed.ReleaseKind.BlueGreen, active) { BlueImage = ImageOf("blue"), GreenImage = ImageOf("green") };
             case var other:
                 throw new InputException(file, key + ".strategy", other, "canary or blue-green");
         }

@@ -1,5 +1,5 @@
 using Infra.Components.Configs;
-using Infra.Components.Docker;
+using Infra.Components.Workloads;
 
 namespace Infra.Stacks.Profiles;
 

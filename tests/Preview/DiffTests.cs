@@ -120,7 +120,7 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
     public void Without_state_the_diff_says_so_and_shows_creates()
     {
         var root = Directory.CreateTempSubdirectory("preview-").FullName;
-        File.Copy(Path.Combine(Synth.RepoRoot(), "Pulumi.dev.yaml"), Path.Combine(root, "Pulumi.dev.yaml"));
+        File.Copy(Path.Combine(Synth.RepoRoot(), "Pulumi.pliers-dev.yaml"), Path.Combine(root, "Pulumi.dev.yaml"));
         var r = Synth.CliIn(root, "diff", "--stack", "dev");
         Assert.Equal(0, r.Exit);
         Assert.Contains("nothing deployed: no checkpoint for stack 'dev'", r.Stdout);
@@ -135,7 +135,7 @@ public sealed class DiffTests(Xunit.Abstractions.ITestOutputHelper output)
     public void The_file_backend_is_found_from_PULUMI_BACKEND_URL_or_the_project_state_folder()
     {
         var root = Directory.CreateTempSubdirectory("preview-").FullName;
-        File.Copy(Path.Combine(Synth.RepoRoot(), "Pulumi.dev.yaml"), Path.Combine(root, "Pulumi.dev.yaml"));
+        File.Copy(Path.Combine(Synth.RepoRoot(), "Pulumi.pliers-dev.yaml"), Path.Combine(root, "Pulumi.dev.yaml"));
         var program = Checkpoints.Program("dev", "pliers", "dev");
         var json = Checkpoints.Checkpoint(Checkpoints.Resources(program, "dev"), "dev");
         var local = Path.Combine(root, ".pulumi-state", ".pulumi", "stacks", "platform");

@@ -9,7 +9,7 @@ public sealed class GraphTests
     [Fact]
     public void Mermaid_has_every_service_and_network_grouped_by_component_with_ports_and_dependencies()
     {
-        var r = Synth.CliIn(Synth.RepoRoot(), "graph", "--stack", "dev");
+        var r = Synth.CliIn(Synth.RepoRoot(), "graph", "--stack", "pliers-dev");
         Assert.True(r.Exit == 0, r.Stderr);
         var lines = r.Stdout.TrimEnd('\n').Split('\n');
         Assert.Equal("flowchart LR", lines[0]);
@@ -66,7 +66,7 @@ public sealed class GraphTests
     [Fact]
     public void Dot_is_a_digraph_with_clusters()
     {
-        var r = Synth.CliIn(Synth.RepoRoot(), "graph", "--stack", "staging", "--format", "dot");
+        var r = Synth.CliIn(Synth.RepoRoot(), "graph", "--stack", "pliers-staging", "--format", "dot");
         Assert.True(r.Exit == 0, r.Stderr);
         Assert.StartsWith("digraph topology {\n", r.Stdout);
         Assert.EndsWith("}\n", r.Stdout);

@@ -34,8 +34,9 @@ public class SeedSystemProgramTests
         Assert.Contains("pulumi:providers:random", r.Stdout);
         Assert.Contains("pulumi:providers:aws", r.Stdout);
         Assert.Empty(Validator.Validate(r.Stdout));
-        // The versions the discovery run pins are the ones real stacks pin.
-        var dev = Synth.Program("pliers", "dev") + Infra.Tests.Aws.AwsStacks.Yaml("pliers", "dev");
+        Assert.Contains("pulumi:providers:kubernetes", r.Stdout);
+        // The versions the discovery run pins are the ones real stacks pin (on every target).
+        var dev = Synth.Program("pliers", "dev") + Infra.Tests.Aws.AwsStacks.Yaml("pliers", "dev") + Synth.Cli([.. Synth.Args("pliers", "dev"), "--target", "kubernetes"]).Stdout;
         foreach (var line in r.Stdout.Split('\n').Where(l => l.Contains("version:"))) Assert.Contains(line, dev);
     }
 }

@@ -21,7 +21,7 @@ public static class DockerTarget
 
     /// <summary>What the Docker target can express; the rest is said aloud by plan.</summary>
     public static readonly TargetCapabilities Capabilities = new("docker",
-        new HashSet<Feature> { Feature.HostPorts, Feature.LocalImageBuild, Feature.StartOrder, Feature.DataExporters },
+        new HashSet<Feature> { Feature.HostPorts, Feature.LocalImageBuild, Feature.StartOrder, Feature.DataExporters, Feature.TlsFromStackSecrets },
         new Dictionary<Feature, string>
         {
             [Feature.Autoscaling] = "Docker runs the minimum as a fixed replica count",
@@ -30,6 +30,7 @@ public static class DockerTarget
             [Feature.ReadOnlyRootFilesystem] = "containers keep a writable root filesystem; config files are read-only uploads",
             [Feature.DataReplicas] = "one primary per data service",
             [Feature.ProgressiveRelease] = "containers are replaced in place",
+            [Feature.AcmeCertificates] = "platform:host and platform:acmeEmail are not used: the proxy serves the certificate from tlsCertificate / tlsPrivateKey",
         });
 
     public static StackProgram Translate(ComposedSystem composed)
