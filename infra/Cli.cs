@@ -25,7 +25,6 @@ public static class Cli
           --system NAME --env ENV [--target docker] [--image SVC=REF]... [--replicas SVC=N]... [--port SVC=PORT]...
                                synthesize without a stack file
           --root DIR           folder holding Pulumi.yaml (default: $PULUMI_ROOT_DIRECTORY, else the current folder)
-        synth --cache DIR ...  (first option) reuse the program from an earlier run with identical inputs
         synth with no stack selected prints the plugin-discovery program (every provider package, pinned).
         """;
 
@@ -39,23 +38,7 @@ public static class Cli
                 (args.Length == 0 ? stderr : stdout).Write(Usage);
                 return args.Length == 0 ? 2 : 0;
             }
-            // `synth --cache DIR` (what scripts/pulumi-compiler.sh passes): a hit skips synthesis entirely.
-            ProgramCache? cache = null;
-            string? cacheKey = null;
-            var rest = args.Skip(1).ToArray();
-            if (args[0] == "synth" && rest.Length >= 2 && rest[0] == "--cache")
-            {
-                cache = new ProgramCache(rest[1]);
-                rest = rest[2..];
-                cacheKey = ProgramCache.Key(rest, env);
-                if (cache.TryGet(cacheKey) is { } hit)
-                {
-                    stdout.Write(hit);
-                    stdout.Flush();
-                    ReportPeakMemory(env, stderr);
-                    return 0;
-                }
-            }
+            var rest = args[1..];
             var options = Options.Parse(rest);
             byte[] output = args[0] switch
             {
@@ -78,7 +61,6 @@ public static class Cli
                 stdout.Write(Encoding.UTF8.GetString(output));
                 stdout.Flush();
             }
-            if (cache is not null) cache.Put(cacheKey!, Encoding.UTF8.GetString(output));
             ReportPeakMemory(env, stderr);
             return 0;
         }

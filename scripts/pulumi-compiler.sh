@@ -17,4 +17,4 @@ if stale; then
     -p:PublishReadyToRun=true -o "$out" -nologo >&2
   touch "$dll"
 fi
-exec dotnet "$dll" synth --cache "$root/.build/cache" --root "$root" "$@"
+exec dotnet "$dll" synth --root "$root" "$@"

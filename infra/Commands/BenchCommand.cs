@@ -26,19 +26,11 @@ public static class BenchCommand
         var rows = new List<(string Name, int Services, int Resources, double Ms, double PeakMb)>();
         var floor = Measure(file, [.. prefix, "hello"], runs, log);
         rows.Add(("hello-world floor", 0, 0, floor.Ms, floor.PeakMb));
-        var cacheDir = Directory.CreateTempSubdirectory("infra-bench-cache-").FullName;
-        try
+        foreach (var system in SystemCatalog.Names)
         {
-            foreach (var system in SystemCatalog.Names)
-            {
-                var m = Measure(file, [.. prefix, "synth", "--system", system, "--env", "dev"], runs, log);
-                rows.Add(($"{system} (dev)", SystemCatalog.Find(system)!.Services.Count, m.Resources, m.Ms, m.PeakMb));
-                // As Pulumi runs it: the same inputs again (the warm-up run fills the cache).
-                var c = Measure(file, [.. prefix, "synth", "--cache", cacheDir, "--system", system, "--env", "dev"], runs, log);
-                rows.Add(($"{system} (dev), cached", SystemCatalog.Find(system)!.Services.Count, c.Resources, c.Ms, c.PeakMb));
-            }
+            var m = Measure(file, [.. prefix, "synth", "--system", system, "--env", "dev"], runs, log);
+            rows.Add(($"{system} (dev)", SystemCatalog.Find(system)!.Services.Count, m.Resources, m.Ms, m.PeakMb));
         }
-        finally { Directory.Delete(cacheDir, recursive: true); }
         foreach (var n in sizes)
         {
             var m = Measure(file, [.. prefix, "synth", "--generated", n.ToString(CultureInfo.InvariantCulture)], n >= 10000 ? Math.Min(runs, 3) : runs, log);
