@@ -19,7 +19,7 @@ public static class BenchCommand
         var sizes = (o.Get("sizes") ?? "10,100,1000,10000").Split(',').Select(s =>
             int.TryParse(s, out var n) && n > 0 ? n : throw new InputException("command line", "--sizes", s, "comma-separated service counts")).ToList();
         var self = Environment.ProcessPath ?? throw new SynthesisException("cannot find the running executable");
-        var dll = typeof(BenchCommand).Assembly.Location;
+        var dll = Path.Combine(AppContext.BaseDirectory, "infra.dll");
         // Run the same way Pulumi does: `dotnet infra.dll` when hosted by dotnet, else the apphost.
         var (file, prefix) = Path.GetFileNameWithoutExtension(self) == "dotnet" ? (self, new[] { dll }) : (self, Array.Empty<string>());
 
