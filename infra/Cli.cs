@@ -39,8 +39,10 @@ public static class Cli
                 return args.Length == 0 ? 2 : 0;
             }
             var rest = args[1..];
+            var phases = env("INFRA_REPORT_PHASES") == "1";
+            if (phases) Phases.Enable();
             var options = Options.Parse(rest);
-            byte[] output = args[0] switch
+            ReadOnlyMemory<byte> output = args[0] switch
             {
                 "synth" => SynthCommand.Run(options, env),
                 "plan" => Encoding.UTF8.GetBytes(PlanCommand.Run(options, env)),
@@ -50,17 +52,22 @@ public static class Cli
                 "hello" => "hello\n"u8.ToArray(),
                 _ => throw new InputException("command line", "command", args[0], "one of: synth, plan, systems, policies, bench (see infra --help)"),
             };
+            var write = Phases.Time("write stdout");
             if (rawStdout is not null)
             {
                 stdout.Flush();
-                rawStdout.Write(output);
+                rawStdout.Write(output.Span);
                 rawStdout.Flush();
             }
             else
             {
-                stdout.Write(Encoding.UTF8.GetString(output));
+                stdout.Write(Encoding.UTF8.GetString(output.Span));
                 stdout.Flush();
             }
+            write.Dispose();
+            if (phases)
+                foreach (var t in Phases.Totals)
+                    stderr.WriteLine(FormattableString.Invariant($"phase: {t.Name}={t.Ms:0.###} ms, {t.AllocatedBytes / 1048576.0:0.#} MB allocated, heap {t.HeapBytes / 1048576.0:0.#} MB"));
             ReportPeakMemory(env, stderr);
             return 0;
         }

@@ -22,24 +22,71 @@ public static class RoundTrip
     }
 
     /// <summary>Streams the parser's events against the expected tree (no second tree is built).</summary>
-    public static void Verify(string text, YNode expected) => Verify(new StringReader(text), expected);
+    public static void Verify(string text, YNode expected) => Verify(new StringReader(text), (parser, fail) =>
+    {
+        if (Compare(parser, expected, "") is { } diff) fail(diff);
+    });
 
-    public static void Verify(byte[] utf8, YNode expected) =>
-        Verify(new StreamReader(new MemoryStream(utf8, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true)), expected);
+    public static void Verify(byte[] utf8, YNode expected) => Verify(new ArraySegment<byte>(utf8), expected);
 
-    private static void Verify(TextReader reader, YNode expected)
+    public static void Verify(ArraySegment<byte> utf8, YNode expected) => Verify(Reader(utf8), (parser, fail) =>
+    {
+        if (Compare(parser, expected, "") is { } diff) fail(diff);
+    });
+
+    /// <summary>Streams the parser's events against the document as the emitter was given it, resource by resource.</summary>
+    internal static void Verify(ArraySegment<byte> utf8, ProgramEmitter.DocumentParts expected) =>
+        Verify(Reader(utf8), (parser, fail) => expected.Write(new VerifySink(parser, fail)));
+
+    private static StreamReader Reader(ArraySegment<byte> utf8) =>
+        new(new MemoryStream(utf8.Array!, utf8.Offset, utf8.Count, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
+
+    private static void Verify(TextReader reader, Action<IParser, Action<string>> compare)
     {
         try
         {
             var parser = new Parser(reader);
             parser.Consume<StreamStart>();
             parser.Consume<DocumentStart>();
-            var diff = Compare(parser, expected, "");
-            if (diff is not null) throw new SynthesisException($"emitted program does not read back as intended at {diff}");
+            compare(parser, diff => throw new SynthesisException($"emitted program does not read back as intended at {diff}"));
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _)) throw new SynthesisException("emitted program has more than one YAML document");
         }
         catch (YamlException e) { throw new SynthesisException($"emitted program does not parse as YAML: {e.Message}"); }
+    }
+
+    /// <summary>The replayed document against the parser: the same checks and messages as <see cref="Compare"/>.</summary>
+    private sealed class VerifySink(IParser parser, Action<string> fail) : ProgramEmitter.IDocumentSink
+    {
+        private string? _map; // the open top-level or resources mapping's path ("" for the document)
+
+        public void BeginMap(string? key, bool empty)
+        {
+            var path = key is null ? "" : Key(key);
+            if (!parser.TryConsume<MappingStart>(out var ms)) fail($"{path}: expected a mapping");
+            else if (!ms.Anchor.IsEmpty) fail($"{path}: an anchor");
+            _map = path;
+        }
+
+        public void Entry(string key, YNode value)
+        {
+            var path = Key(key);
+            if (Compare(parser, value, path) is { } diff) fail(diff);
+        }
+
+        public void EndMap()
+        {
+            if (!parser.TryConsume<MappingEnd>(out _)) fail($"{_map}: more keys than intended");
+            _map = "";
+        }
+
+        private string Key(string key)
+        {
+            var path = _map ?? "";
+            if (!parser.TryConsume<Scalar>(out var k)) fail($"{path}: expected key {Show(key)}");
+            else if (k.Value != key) fail($"{path}: expected key {Show(key)} but read {Show(k.Value)}");
+            return path.Length == 0 ? key : path + "." + key;
+        }
     }
 
     private static string? Compare(IParser parser, YNode expected, string path)

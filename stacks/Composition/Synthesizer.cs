@@ -18,16 +18,21 @@ public static class Synthesizer
     {
         var def = definition ?? SystemCatalog.Find(settings.System)
             ?? throw new InputException(settings.File, "platform:system", settings.System, $"unknown system; one of: {string.Join(", ", SystemCatalog.Names)}");
-        var program = settings.Target switch
+        StackProgram program;
+        using (Phases.Time("build graph"))
         {
-            "docker" => DockerComposer.Compose(def, settings),
-            _ => throw new InputException(settings.File, "platform:target", settings.Target, $"unknown target; one of: {string.Join(", ", StackSettings.Targets)}"),
-        };
-        foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
-            program.DefaultProvider(package);
+            program = settings.Target switch
+            {
+                "docker" => DockerComposer.Compose(def, settings),
+                _ => throw new InputException(settings.File, "platform:target", settings.Target, $"unknown target; one of: {string.Join(", ", StackSettings.Targets)}"),
+            };
+            foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
+                program.DefaultProvider(package);
+        }
         // Waivers name a component of the system; resources carry their path below the root, e.g. "pinai/registry".
         var waivers = def.Waivers.Select(w => w with { Component = def.Name + "/" + w.Component }).ToList();
-        var report = PolicyEngine.Enforce(program, settings.Environment.Name, waivers);
+        PolicyReport report;
+        using (Phases.Time("policies")) report = PolicyEngine.Enforce(program, settings.Environment.Name, waivers);
         return new Synthesis(program, report);
     }
 
@@ -36,6 +41,10 @@ public static class Synthesizer
 
     public static byte[] SynthesizeUtf8(StackSettings settings, SystemDefinition? definition = null) =>
         ProgramEmitter.EmitUtf8(Compose(settings, definition));
+
+    /// <summary>The program's UTF-8 text as a view of the emitter's buffer (no copy of a large program).</summary>
+    public static ArraySegment<byte> SynthesizeUtf8Segment(StackSettings settings, SystemDefinition? definition = null) =>
+        ProgramEmitter.EmitUtf8Segment(Compose(settings, definition));
 
     /// <summary>
     /// The program printed when no stack is selected (the host's plugin discovery): every provider
