@@ -4,10 +4,12 @@ namespace Infra.Components.Core;
 public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
 {
     private readonly List<KeyValuePair<string, Value>> _entries = [];
+    private MapValue? _map; // ToMap's snapshot until the next change
 
     public Props Set(string key, Value? value)
     {
         if (value is null) return this;
+        _map = null;
         var i = _entries.FindIndex(e => e.Key == key);
         if (i >= 0) _entries[i] = new(key, value);
         else _entries.Add(new(key, value));
@@ -27,6 +29,7 @@ public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
 
     public Props Remove(string key)
     {
+        _map = null;
         _entries.RemoveAll(e => e.Key == key);
         return this;
     }
@@ -38,7 +41,8 @@ public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
 
     public int Count => _entries.Count;
 
-    public MapValue ToMap() => new([.. _entries]);
+    /// <summary>An immutable snapshot of the entries (the same instance until the bag changes).</summary>
+    public MapValue ToMap() => _map ??= new([.. _entries]);
 
     public static implicit operator Value(Props props) => props.ToMap();
 

@@ -27,6 +27,11 @@ public abstract record Value
     /// <summary>Every expression inside this value, depth first (used for graph edges and validation).</summary>
     public IEnumerable<Value> Walk()
     {
+        if (this is not (ListValue or MapValue or Interpolation or FnCall))
+        {
+            yield return this; // a leaf: no stack
+            yield break;
+        }
         var stack = new Stack<Value>();
         stack.Push(this);
         while (stack.Count > 0)

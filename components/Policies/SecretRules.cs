@@ -39,20 +39,26 @@ public sealed class NoLiteralSecrets : PolicyRule
         return (first[..eq], literal);
     }
 
-    internal static IEnumerable<(string Path, Value Value)> Walk(Value v, string path)
+    /// <summary>Every leaf (non-collection value) below <paramref name="v"/> with its property path, depth first.</summary>
+    internal static List<(string Path, Value Value)> Walk(Value v, string path)
+    {
+        var leaves = new List<(string, Value)>();
+        Collect(v, path, leaves);
+        return leaves;
+    }
+
+    private static void Collect(Value v, string path, List<(string, Value)> leaves)
     {
         switch (v)
         {
             case MapValue m:
-                foreach (var (k, child) in m.Entries)
-                    foreach (var x in Walk(child, path.Length == 0 ? k : path + "." + k)) yield return x;
+                foreach (var (k, child) in m.Entries) Collect(child, path.Length == 0 ? k : path + "." + k, leaves);
                 break;
             case ListValue l:
-                for (var i = 0; i < l.Items.Count; i++)
-                    foreach (var x in Walk(l.Items[i], $"{path}[{i}]")) yield return x;
+                for (var i = 0; i < l.Items.Count; i++) Collect(l.Items[i], path + "[" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]", leaves);
                 break;
             default:
-                yield return (path, v);
+                leaves.Add((path, v));
                 break;
         }
     }
@@ -117,6 +123,7 @@ public sealed class SecretConfigIsSecret : PolicyRule
             foreach (var (path, value) in NoLiteralSecrets.Walk(r.Properties.ToMap(), ""))
             {
                 var name = path[(path.LastIndexOf('.') + 1)..];
+                if (value is Str or Num or Bool or OutputRef) continue; // no config read in it
                 var plain = value.Walk().OfType<ConfigRef>().FirstOrDefault(c => !c.Key.Secret);
                 if (plain is not null && (Prop.LooksSecret(name) || (name.StartsWith("envs[", StringComparison.Ordinal) && NoLiteralSecrets.EnvEntry(value) is { } e && Prop.LooksSecret(e.Name))))
                     yield return new Violation(r, path, $"reads config key '{plain.Key.Name}', which is not declared secret", $"declare '{plain.Key.Name}' with Secret: true (and set it with pulumi config set --secret)");
