@@ -10,7 +10,7 @@ public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
     {
         if (value is null) return this;
         _map = null;
-        var i = _entries.FindIndex(e => e.Key == key);
+        var i = IndexOf(key);
         if (i >= 0) _entries[i] = new(key, value);
         else _entries.Add(new(key, value));
         return this;
@@ -34,7 +34,14 @@ public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
         return this;
     }
 
-    public Value? Get(string key) => _entries.FirstOrDefault(e => e.Key == key).Value;
+    public Value? Get(string key) => IndexOf(key) is var i and >= 0 ? _entries[i].Value : null;
+
+    private int IndexOf(string key)
+    {
+        for (var i = 0; i < _entries.Count; i++)
+            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal)) return i;
+        return -1;
+    }
 
     /// <summary>Collection-initializer support: <c>new Props { ["name"] = "x" }</c>.</summary>
     public Value? this[string key] { get => Get(key); set => Set(key, value); }

@@ -66,7 +66,15 @@ public sealed record ListValue(IReadOnlyList<Value> Items) : Value;
 /// <summary>An ordered map; key order is emission order.</summary>
 public sealed record MapValue(IReadOnlyList<KeyValuePair<string, Value>> Entries) : Value
 {
-    public Value? this[string key] => Entries.FirstOrDefault(e => e.Key == key).Value;
+    public Value? this[string key]
+    {
+        get
+        {
+            for (var i = 0; i < Entries.Count; i++)
+                if (string.Equals(Entries[i].Key, key, StringComparison.Ordinal)) return Entries[i].Value;
+            return null;
+        }
+    }
 }
 
 /// <summary><c>${resource.path}</c> (or <c>${resource}</c> when Path is empty).</summary>
