@@ -89,10 +89,11 @@ public static class Cli
         }
     }
 
-    /// <summary>With INFRA_REPORT_PEAK=1, the process's peak resident memory goes to stderr (read by bench).</summary>
+    /// <summary>With INFRA_REPORT_PEAK=1, the process's CPU time (user + system) and peak resident memory go to stderr (read by bench).</summary>
     private static void ReportPeakMemory(Func<string, string?> env, TextWriter stderr)
     {
         if (env("INFRA_REPORT_PEAK") != "1") return;
+        stderr.WriteLine(FormattableString.Invariant($"cpu-ms: {Environment.CpuUsage.TotalTime.TotalMilliseconds:0.###}"));
         foreach (var line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) stderr.WriteLine("peak-rss-kb: " + line[6..].Trim().Split(' ')[0]);
     }

@@ -23,6 +23,7 @@ public static class BenchCommand
     {
         public List<double> Ms { get; } = [];
         public List<double> PeakMb { get; } = [];
+        public List<double> CpuMs { get; } = [];
         public Dictionary<string, List<double>> Phases { get; } = new(StringComparer.Ordinal);
         public int Resources { get; set; }
         public long Bytes { get; set; }
@@ -60,12 +61,12 @@ public static class BenchCommand
 
         var helloMs = Median(results.First(r => r.Compiler == hello).Sample.Ms);
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"| workload | resources | program | compiler | time (median of {runs}; 3 at 10,000) | × hello | peak memory |\n|---|---:|---:|---|---:|---:|---:|\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| workload | resources | program | compiler | time (median of {runs}; 3 at 10,000) | × hello | CPU (user+sys) | peak memory |\n|---|---:|---:|---|---:|---:|---:|---:|\n");
         foreach (var (w, c, s) in results)
         {
             var ms = Median(s.Ms);
             sb.Append(CultureInfo.InvariantCulture,
-                $"| {w} | {(s.Resources == 0 ? "" : s.Resources)} | {(s.Resources == 0 ? "" : Size(s.Bytes))} | {c.Name} | {Time(ms)} | {ms / helloMs:0.00} | {Median(s.PeakMb):0} MB |\n");
+                $"| {w} | {(s.Resources == 0 ? "" : s.Resources)} | {(s.Resources == 0 ? "" : Size(s.Bytes))} | {c.Name} | {Time(ms)} | {ms / helloMs:0.00} | {Time(Median(s.CpuMs))} | {Median(s.PeakMb):0} MB |\n");
         }
 
         var phased = results.Where(r => r.Sample.Phases.Count > 0 && r.Workload != "start-up").ToList();
@@ -103,7 +104,7 @@ public static class BenchCommand
         for (var i = 0; i <= runs; i++)
             foreach (var (c, s) in samples)
                 Measure(c.File, [.. args(c).Where(a => a.Length > 0)], s, warmUp: i == 0);
-        foreach (var (c, s) in samples) log.WriteLine($"bench: {what}, {c.Name}: {Time(Median(s.Ms))}, {Median(s.PeakMb):0} MB");
+        foreach (var (c, s) in samples) log.WriteLine($"bench: {what}, {c.Name}: {Time(Median(s.Ms))} (CPU {Time(Median(s.CpuMs))}), {Median(s.PeakMb):0} MB");
         return samples;
     }
 
@@ -129,7 +130,9 @@ public static class BenchCommand
         sample.Resources = CountResources(program.GetBuffer().AsSpan(0, (int)program.Length));
         foreach (var line in stderr.Split('\n'))
         {
-            if (line.StartsWith("peak-rss-kb: ", StringComparison.Ordinal))
+            if (line.StartsWith("cpu-ms: ", StringComparison.Ordinal))
+                sample.CpuMs.Add(double.Parse(line[8..], CultureInfo.InvariantCulture));
+            else if (line.StartsWith("peak-rss-kb: ", StringComparison.Ordinal))
                 sample.PeakMb.Add(double.Parse(line[13..], CultureInfo.InvariantCulture) / 1024);
             else if (line.StartsWith("phase: ", StringComparison.Ordinal) && line.IndexOf('=') is var eq and > 0)
             {
@@ -146,7 +149,8 @@ public static class BenchCommand
     {
         var dir = Path.Combine(build, "hello");
         var dll = Path.Combine(dir, "hello.dll");
-        if (!File.Exists(dll))
+        var stamp = Path.Combine(dir, "Program.cs.built");
+        if (!File.Exists(dll) || !File.Exists(stamp) || File.ReadAllText(stamp) != HelloSource)
         {
             log.WriteLine("bench: building the hello-world baseline into " + dir);
             var src = Directory.CreateTempSubdirectory("infra-hello-").FullName;
@@ -157,13 +161,7 @@ public static class BenchCommand
                       <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><AssemblyName>hello</AssemblyName></PropertyGroup>
                     </Project>
                     """);
-                // Prints hello; with INFRA_REPORT_PEAK=1 also its peak memory, read the same way the compiler reads its own.
-                File.WriteAllText(Path.Combine(src, "Program.cs"), """
-                    Console.WriteLine("hello");
-                    if (Environment.GetEnvironmentVariable("INFRA_REPORT_PEAK") == "1")
-                        foreach (var line in File.ReadLines("/proc/self/status"))
-                            if (line.StartsWith("VmHWM:")) Console.Error.WriteLine("peak-rss-kb: " + line[6..].Trim().Split(' ')[0]);
-                    """);
+                File.WriteAllText(Path.Combine(src, "Program.cs"), HelloSource);
                 var psi = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
                 foreach (var a in new[] { "build", Path.Combine(src, "hello.csproj"), "-c", "Release", "-o", dir, "-nologo", "--disable-build-servers", "-nodeReuse:false" })
                     psi.ArgumentList.Add(a);
@@ -174,6 +172,7 @@ public static class BenchCommand
                 if (p.ExitCode != 0) throw new SynthesisException($"bench: building the hello-world baseline failed: {(output + err.Result).Trim()}");
             }
             finally { Directory.Delete(src, recursive: true); }
+            File.WriteAllText(stamp, HelloSource);
         }
         return new Compiler("hello world (dotnet hello.dll)", dotnet, [dll]);
     }
@@ -189,6 +188,17 @@ public static class BenchCommand
         }
         return n;
     }
+
+    // Prints hello; with INFRA_REPORT_PEAK=1 also its CPU time and peak memory, read the same way the compiler reads its own.
+    private const string HelloSource = """
+                    Console.WriteLine("hello");
+                    if (Environment.GetEnvironmentVariable("INFRA_REPORT_PEAK") == "1")
+                    {
+                        Console.Error.WriteLine("cpu-ms: " + Environment.CpuUsage.TotalTime.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        foreach (var line in File.ReadLines("/proc/self/status"))
+                            if (line.StartsWith("VmHWM:")) Console.Error.WriteLine("peak-rss-kb: " + line[6..].Trim().Split(' ')[0]);
+                    }
+                    """;
 
     private static string? Locate(params string?[] candidates) => candidates.FirstOrDefault(c => c is not null && File.Exists(c));
 
