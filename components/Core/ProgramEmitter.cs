@@ -80,13 +80,13 @@ public static class ProgramEmitter
     {
         public void BeginMap(string? key, bool empty)
         {
-            if (key is not null) WriteScalar(emitter, YScalar.String(key));
+            if (key is not null) WriteKey(emitter, key);
             emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, empty ? MappingStyle.Flow : MappingStyle.Block));
         }
 
         public void Entry(string key, YNode value)
         {
-            WriteScalar(emitter, YScalar.String(key));
+            WriteKey(emitter, key);
             WriteNode(emitter, value);
         }
 
@@ -225,7 +225,7 @@ public static class ProgramEmitter
                 emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, m.Entries.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
                 foreach (var (k, v) in m.Entries)
                 {
-                    WriteScalar(emitter, YScalar.String(k));
+                    WriteKey(emitter, k);
                     WriteNode(emitter, v);
                 }
                 emitter.Emit(new MappingEnd());
@@ -241,13 +241,18 @@ public static class ProgramEmitter
         }
     }
 
-    private static void WriteScalar(IEmitter emitter, YScalar s)
+    private static void WriteScalar(IEmitter emitter, YScalar s) => WriteScalar(emitter, s.Text, s.Kind);
+
+    /// <summary>A mapping key: a string scalar (no node allocated for it).</summary>
+    private static void WriteKey(IEmitter emitter, string key) => WriteScalar(emitter, key, ScalarKind.String);
+
+    private static void WriteScalar(IEmitter emitter, string text, ScalarKind kind)
     {
         ScalarStyle style;
-        if (s.Kind != ScalarKind.String) style = ScalarStyle.Plain;
-        else if (s.Text.Contains('\n') && IsBlockFriendly(s.Text)) style = ScalarStyle.Literal;
-        else style = YamlScalars.IsSafePlain(s.Text) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted;
-        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, s.Text, style, style == ScalarStyle.Plain, style != ScalarStyle.Plain));
+        if (kind != ScalarKind.String) style = ScalarStyle.Plain;
+        else if (text.Contains('\n') && IsBlockFriendly(text)) style = ScalarStyle.Literal;
+        else style = YamlScalars.IsSafePlain(text) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted;
+        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, text, style, style == ScalarStyle.Plain, style != ScalarStyle.Plain));
     }
 
     /// <summary>Literal blocks cannot carry trailing spaces, tabs at line starts, or control characters faithfully.</summary>

@@ -89,38 +89,64 @@ public static class RoundTrip
         }
     }
 
-    private static string? Compare(IParser parser, YNode expected, string path)
+    private static string? Compare(IParser parser, YNode expected, string path) => new Comparer(parser, path).Compare(expected);
+
+    /// <summary>
+    /// Compares one node tree with the parser's events. The path of the node being compared (for the message) is kept
+    /// as segments and turned into text only when something differs: a large program allocates no path strings.
+    /// </summary>
+    private sealed class Comparer(IParser parser, string root)
     {
-        switch (expected)
+        private readonly List<(string? Key, int Index)> _at = [];
+
+        private string Path
         {
-            case YScalar e:
-                if (!parser.TryConsume<Scalar>(out var s)) return $"{path}: expected a scalar";
-                if (!s.Anchor.IsEmpty) return $"{path}: an anchor";
-                if (s.Value != e.Text) return $"{path}: expected text {Show(e.Text)} but read {Show(s.Value)}";
-                var kind = s.Style == ScalarStyle.Plain ? YamlScalars.ResolvePlain(s.Value) : ScalarKind.String;
-                return kind == e.Kind ? null : $"{path}: expected a {e.Kind} but read a {kind} ({Show(s.Value)})";
-            case YMap m:
-                if (!parser.TryConsume<MappingStart>(out var ms)) return $"{path}: expected a mapping";
-                if (!ms.Anchor.IsEmpty) return $"{path}: an anchor";
-                foreach (var (key, value) in m.Entries)
-                {
-                    if (!parser.TryConsume<Scalar>(out var k)) return $"{path}: expected key {Show(key)}";
-                    if (k.Value != key) return $"{path}: expected key {Show(key)} but read {Show(k.Value)}";
-                    var d = Compare(parser, value, path.Length == 0 ? key : path + "." + key);
-                    if (d is not null) return d;
-                }
-                return parser.TryConsume<MappingEnd>(out _) ? null : $"{path}: more keys than intended";
-            case YSeq q:
-                if (!parser.TryConsume<SequenceStart>(out var ss)) return $"{path}: expected a sequence";
-                if (!ss.Anchor.IsEmpty) return $"{path}: an anchor";
-                for (var i = 0; i < q.Items.Count; i++)
-                {
-                    var d = Compare(parser, q.Items[i], $"{path}[{i}]");
-                    if (d is not null) return d;
-                }
-                return parser.TryConsume<SequenceEnd>(out _) ? null : $"{path}: more items than intended";
-            default:
-                return $"{path}: unknown node";
+            get
+            {
+                var path = root;
+                foreach (var (key, index) in _at)
+                    path = key is null ? $"{path}[{index}]" : path.Length == 0 ? key : path + "." + key;
+                return path;
+            }
+        }
+
+        public string? Compare(YNode expected)
+        {
+            switch (expected)
+            {
+                case YScalar e:
+                    if (!parser.TryConsume<Scalar>(out var s)) return $"{Path}: expected a scalar";
+                    if (!s.Anchor.IsEmpty) return $"{Path}: an anchor";
+                    if (s.Value != e.Text) return $"{Path}: expected text {Show(e.Text)} but read {Show(s.Value)}";
+                    var kind = s.Style == ScalarStyle.Plain ? YamlScalars.ResolvePlain(s.Value) : ScalarKind.String;
+                    return kind == e.Kind ? null : $"{Path}: expected a {e.Kind} but read a {kind} ({Show(s.Value)})";
+                case YMap m:
+                    if (!parser.TryConsume<MappingStart>(out var ms)) return $"{Path}: expected a mapping";
+                    if (!ms.Anchor.IsEmpty) return $"{Path}: an anchor";
+                    foreach (var (key, value) in m.Entries)
+                    {
+                        if (!parser.TryConsume<Scalar>(out var k)) return $"{Path}: expected key {Show(key)}";
+                        if (k.Value != key) return $"{Path}: expected key {Show(key)} but read {Show(k.Value)}";
+                        _at.Add((key, -1));
+                        var d = Compare(value);
+                        _at.RemoveAt(_at.Count - 1);
+                        if (d is not null) return d;
+                    }
+                    return parser.TryConsume<MappingEnd>(out _) ? null : $"{Path}: more keys than intended";
+                case YSeq q:
+                    if (!parser.TryConsume<SequenceStart>(out var ss)) return $"{Path}: expected a sequence";
+                    if (!ss.Anchor.IsEmpty) return $"{Path}: an anchor";
+                    for (var i = 0; i < q.Items.Count; i++)
+                    {
+                        _at.Add((null, i));
+                        var d = Compare(q.Items[i]);
+                        _at.RemoveAt(_at.Count - 1);
+                        if (d is not null) return d;
+                    }
+                    return parser.TryConsume<SequenceEnd>(out _) ? null : $"{Path}: more items than intended";
+                default:
+                    return $"{Path}: unknown node";
+            }
         }
     }
 
