@@ -18,9 +18,12 @@ public static class Phases
 
     public static IReadOnlyList<Total> Totals => s_totals ?? [];
 
-    /// <summary><c>using (Phases.Time("emit")) { ... }</c>; costs one null check when timing is off.</summary>
+    /// <summary>
+    /// <c>using (Phases.Time("emit")) { ... }</c>; costs one null check when timing is off. Phases may run on
+    /// different threads at once (the read-back check overlaps the emitter); allocation is counted per thread.
+    /// </summary>
     public static Scope Time(string name) =>
-        s_totals is null ? default : new(name, Stopwatch.GetTimestamp(), GC.GetTotalAllocatedBytes(precise: false));
+        s_totals is null ? default : new(name, Stopwatch.GetTimestamp(), GC.GetAllocatedBytesForCurrentThread());
 
     public readonly struct Scope(string name, long start, long allocated) : IDisposable
     {
@@ -28,11 +31,14 @@ public static class Phases
         {
             if (s_totals is not { } totals || start == 0) return;
             var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            var bytes = GC.GetTotalAllocatedBytes(precise: false) - allocated;
+            var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
             var heap = GC.GetTotalMemory(forceFullCollection: false);
-            for (var i = 0; i < totals.Count; i++)
-                if (totals[i].Name == name) { totals[i] = new(name, totals[i].Ms + ms, totals[i].AllocatedBytes + bytes, heap); return; }
-            totals.Add(new(name, ms, bytes, heap));
+            lock (totals)
+            {
+                for (var i = 0; i < totals.Count; i++)
+                    if (totals[i].Name == name) { totals[i] = new(name, totals[i].Ms + ms, totals[i].AllocatedBytes + bytes, heap); return; }
+                totals.Add(new(name, ms, bytes, heap));
+            }
         }
     }
 }

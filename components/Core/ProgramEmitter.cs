@@ -28,11 +28,17 @@ public static class ProgramEmitter
         IReadOnlyList<Resource> ordered;
         using (Phases.Time("validation")) ordered = ProgramGraph.Validate(program);
         var parts = new DocumentParts(program, ordered);
-        ArraySegment<byte> bytes;
-        using (Phases.Time("emit"))
+        // The read-back check parses the text on a second thread while it is being written (the two take about
+        // the same time): the writer never waits for it, and it sees the end once the writer completes the buffer.
+        var buffer = new GrowingBuffer(4096 + ordered.Count * 768); // ~700 bytes a resource: one block
+        var verify = Task.Factory.StartNew(() =>
         {
-            var stream = new MemoryStream(4096 + ordered.Count * 768); // ~700 bytes a resource: no growth by doubling
-            using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
+            using (Phases.Time("round-trip verify")) RoundTrip.Verify(buffer.OpenReader(), parts);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            using (Phases.Time("emit"))
+            using (var writer = new StreamWriter(buffer.OpenWriter(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" })
             {
                 var emitter = new Emitter(writer, 2, int.MaxValue, false);
                 emitter.Emit(new StreamStart());
@@ -41,10 +47,13 @@ public static class ProgramEmitter
                 emitter.Emit(new DocumentEnd(true));
                 emitter.Emit(new StreamEnd());
             }
-            bytes = new ArraySegment<byte>(stream.GetBuffer(), 0, (int)stream.Length);
         }
-        using (Phases.Time("round-trip verify")) RoundTrip.Verify(bytes, parts);
-        return bytes;
+        finally
+        {
+            buffer.Complete();
+        }
+        verify.GetAwaiter().GetResult(); // the check's own exception (SynthesisException), not an AggregateException
+        return buffer.Content();
     }
 
     /// <summary>

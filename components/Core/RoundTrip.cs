@@ -35,8 +35,9 @@ public static class RoundTrip
     });
 
     /// <summary>Streams the parser's events against the document as the emitter was given it, resource by resource.</summary>
-    internal static void Verify(ArraySegment<byte> utf8, ProgramEmitter.DocumentParts expected) =>
-        Verify(Reader(utf8), (parser, fail) => expected.Write(new VerifySink(parser, fail)));
+    internal static void Verify(Stream utf8, ProgramEmitter.DocumentParts expected) =>
+        Verify(new StreamReader(utf8, new UTF8Encoding(false, throwOnInvalidBytes: true), false, 1 << 16),
+            (parser, fail) => expected.Write(new VerifySink(parser, fail)));
 
     private static StreamReader Reader(ArraySegment<byte> utf8) =>
         new(new MemoryStream(utf8.Array!, utf8.Offset, utf8.Count, writable: false), new UTF8Encoding(false, throwOnInvalidBytes: true));
