@@ -52,7 +52,7 @@ public static class ProgramEmitter
         {
             buffer.Complete();
         }
-        verify.GetAwaiter().GetResult(); // the check's own exception (SynthesisException), not an AggregateException
+        using (Phases.Time("verify wait")) verify.GetAwaiter().GetResult(); // the check's own exception, not an AggregateException
         return buffer.Content();
     }
 

@@ -15,6 +15,9 @@ namespace Infra.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
+    /// <summary>The phase that runs on its own thread, overlapping <c>emit</c> (not part of the main thread's sum).</summary>
+    private const string Overlapped = "round-trip verify";
+
     private sealed record Compiler(string Name, string File, string[] Prefix);
 
     private sealed record Workload(string Name, int Services, string[] Args);
@@ -73,7 +76,8 @@ public static class BenchCommand
         if (phased.Count > 0)
         {
             var names = phased.SelectMany(r => r.Sample.Phases.Keys).Distinct().ToList();
-            sb.Append("\nPer phase (median ms, as the compiler process timed itself; `outside` = process start-up, argument parsing and exit):\n\n");
+            sb.Append("\nPer phase (median ms, as the compiler process timed itself; `round-trip verify` runs on a second thread alongside `emit`,\n");
+            sb.Append("`verify wait` is what the main thread then still waits for it; `outside` = process start-up, argument parsing and exit):\n\n");
             sb.Append("| workload | compiler | ").Append(string.Join(" | ", names)).Append(" | outside | total |\n|---|---|");
             sb.Append(string.Concat(Enumerable.Repeat("---:|", names.Count + 2))).Append('\n');
             foreach (var (w, c, s) in phased)
@@ -82,7 +86,8 @@ public static class BenchCommand
                 var total = Median(s.Ms);
                 sb.Append(CultureInfo.InvariantCulture, $"| {w} | {c.Name} | ");
                 sb.Append(string.Join(" | ", phases.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture))));
-                sb.Append(CultureInfo.InvariantCulture, $" | {Math.Max(0, total - phases.Sum()):0.0} | {total:0.0} |\n");
+                var mainThread = names.Select((n, i) => n == Overlapped ? 0 : phases[i]).Sum();
+                sb.Append(CultureInfo.InvariantCulture, $" | {Math.Max(0, total - mainThread):0.0} | {total:0.0} |\n");
             }
         }
 
