@@ -32,7 +32,6 @@ public static class Cli
           --system NAME --env ENV [--target docker] [--image SVC=REF]... [--replicas SVC=N]... [--port SVC=PORT]...
                                synthesize without a stack file
           --root DIR           folder holding Pulumi.yaml (default: $PULUMI_ROOT_DIRECTORY, else the current folder)
-        synth --cache DIR ...  (first option) reuse the program from an earlier run with identical inputs
         synth with no stack selected prints the plugin-discovery program (every provider package, pinned).
         """;
 
@@ -46,30 +45,11 @@ public static class Cli
                 (args.Length == 0 ? stderr : stdout).Write(Usage);
                 return args.Length == 0 ? 2 : 0;
             }
-            // `synth --cache DIR` (what scripts/pulumi-compiler.sh passes): a hit skips synthesis entirely.
-            ProgramCache? cache = null;
-            string? cacheKey = null;
-            var rest = args.Skip(1).ToArray();
-            if (args[0] == "synth" && rest.Length >= 2 && rest[0] == "--cache")
-            {
-                var directory = rest[1];
-                rest = rest[2..];
-                // Not under PULUMI_CONFIG: the cache key covers the stack file, not the engine's config.
-                if (env("PULUMI_CONFIG") is null)
-                {
-                    cache = new ProgramCache(directory);
-                    cacheKey = ProgramCache.Key(rest, env);
-                    if (cache.TryGet(cacheKey) is { } hit)
-                    {
-                        stdout.Write(hit);
-                        stdout.Flush();
-                        ReportPeakMemory(env, stderr);
-                        return 0;
-                    }
-                }
-            }
+            var rest = args[1..];
+            var phases = env("INFRA_REPORT_PHASES") == "1";
+            if (phases) Phases.Enable();
             var options = Options.Parse(rest);
-            byte[] output = args[0] switch
+            ReadOnlyMemory<byte> output = args[0] switch
             {
                 "synth" => SynthCommand.Run(options, env),
                 "plan" => Encoding.UTF8.GetBytes(PlanCommand.Run(options, env)),
@@ -82,18 +62,22 @@ public static class Cli
                 "hello" => "hello\n"u8.ToArray(),
                 _ => throw new InputException("command line", "command", args[0], "one of: synth, plan, systems, policies, bench, diff, graph, promote (see infra --help)"),
             };
+            var write = Phases.Time("write stdout");
             if (rawStdout is not null)
             {
                 stdout.Flush();
-                rawStdout.Write(output);
+                rawStdout.Write(output.Span);
                 rawStdout.Flush();
             }
             else
             {
-                stdout.Write(Encoding.UTF8.GetString(output));
+                stdout.Write(Encoding.UTF8.GetString(output.Span));
                 stdout.Flush();
             }
-            if (cache is not null) cache.Put(cacheKey!, Encoding.UTF8.GetString(output));
+            write.Dispose();
+            if (phases)
+                foreach (var t in Phases.Totals)
+                    stderr.WriteLine(FormattableString.Invariant($"phase: {t.Name}={t.Ms:0.###} ms, {t.AllocatedBytes / 1048576.0:0.#} MB allocated, heap {t.HeapBytes / 1048576.0:0.#} MB"));
             ReportPeakMemory(env, stderr);
             return 0;
         }
@@ -125,10 +109,11 @@ public static class Cli
         return code;
     }
 
-    /// <summary>With INFRA_REPORT_PEAK=1, the process's peak resident memory goes to stderr (read by bench).</summary>
+    /// <summary>With INFRA_REPORT_PEAK=1, the process's CPU time (user + system) and peak resident memory go to stderr (read by bench).</summary>
     private static void ReportPeakMemory(Func<string, string?> env, TextWriter stderr)
     {
         if (env("INFRA_REPORT_PEAK") != "1") return;
+        stderr.WriteLine(FormattableString.Invariant($"cpu-ms: {Environment.CpuUsage.TotalTime.TotalMilliseconds:0.###}"));
         foreach (var line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) stderr.WriteLine("peak-rss-kb: " + line[6..].Trim().Split(' ')[0]);
     }

@@ -12,50 +12,125 @@ namespace Infra.Components.Core;
 /// </summary>
 public static class ProgramEmitter
 {
-    private const int LargeProgram = 5000;
-
     public static string Emit(StackProgram program) => Encoding.UTF8.GetString(EmitUtf8(program));
 
-    /// <summary>The program as UTF-8 bytes, verified by reading them back (half the memory of a UTF-16 string for large programs).</summary>
-    public static byte[] EmitUtf8(StackProgram program)
+    /// <summary>The program as UTF-8 bytes, verified by reading them back.</summary>
+    public static byte[] EmitUtf8(StackProgram program) => EmitUtf8Segment(program).ToArray();
+
+    /// <summary>
+    /// The program as UTF-8 bytes (a view of the output buffer, no copy), verified by reading them back. The
+    /// document is streamed resource by resource: each resource's node tree is built when it is written and
+    /// again when its text is read back, so no tree of the whole program is ever held (memory is the model plus
+    /// the text, and short-lived garbage).
+    /// </summary>
+    public static ArraySegment<byte> EmitUtf8Segment(StackProgram program)
     {
-        var large = program.AllInOrder.Count > LargeProgram;
-        var doc = BuildDocument(program, ProgramGraph.Validate(program));
-        // From here on only the node tree is needed; on large programs, reclaim the resource model (already promoted
-        // to the old generation) before the text is written, so peak memory is model + tree, not model + tree + text.
-        if (large) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
-        var bytes = WriteUtf8(doc);
-        RoundTrip.Verify(bytes, doc);
-        return bytes;
+        IReadOnlyList<Resource> ordered;
+        using (Phases.Time("validation")) ordered = ProgramGraph.Validate(program);
+        var parts = new DocumentParts(program, ordered);
+        // The read-back check parses the text on a second thread while it is being written (the two take about
+        // the same time): the writer never waits for it, and it sees the end once the writer completes the buffer.
+        var buffer = new GrowingBuffer(4096 + ordered.Count * 768); // ~700 bytes a resource: one block
+        var verify = Task.Factory.StartNew(() =>
+        {
+            using (Phases.Time("round-trip verify")) RoundTrip.Verify(buffer.OpenReader(), parts);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            using (Phases.Time("emit"))
+            using (var writer = new StreamWriter(buffer.OpenWriter(), new UTF8Encoding(false), 1 << 16) { NewLine = "\n" })
+            {
+                var emitter = new Emitter(writer, 2, int.MaxValue, false);
+                emitter.Emit(new StreamStart());
+                emitter.Emit(new DocumentStart(null, null, true));
+                parts.Write(new EmitterSink(emitter));
+                emitter.Emit(new DocumentEnd(true));
+                emitter.Emit(new StreamEnd());
+            }
+        }
+        finally
+        {
+            buffer.Complete();
+        }
+        using (Phases.Time("verify wait")) verify.GetAwaiter().GetResult(); // the check's own exception, not an AggregateException
+        return buffer.Content();
+    }
+
+    /// <summary>
+    /// The top-level document, in order: name, config, resources (one entry per resource, its node built on demand),
+    /// outputs. Written by the emitter and replayed by the round-trip check; the same nodes as <see cref="BuildDocument"/>.
+    /// </summary>
+    internal sealed class DocumentParts(StackProgram program, IReadOnlyList<Resource> ordered)
+    {
+        private readonly HashSet<Resource> _defaults = program.Providers.ToHashSet();
+
+        public void Write(IDocumentSink sink)
+        {
+            sink.BeginMap(null, empty: false);
+            sink.Entry("name", YScalar.String(program.Project));
+            if (ConfigNode(program) is { } config) sink.Entry("config", config);
+            sink.BeginMap("resources", ordered.Count == 0);
+            foreach (var r in ordered) sink.Entry(r.Name, ResourceNode(r, _defaults.Contains(r)));
+            sink.EndMap();
+            if (OutputsNode(program) is { } outputs) sink.Entry("outputs", outputs);
+            sink.EndMap();
+        }
+    }
+
+    /// <summary>Receives the document's top-level structure; entries below it arrive as whole (small) node trees.</summary>
+    internal interface IDocumentSink
+    {
+        void BeginMap(string? key, bool empty);
+        void Entry(string key, YNode value);
+        void EndMap();
+    }
+
+    private sealed class EmitterSink(IEmitter emitter) : IDocumentSink
+    {
+        public void BeginMap(string? key, bool empty)
+        {
+            if (key is not null) WriteKey(emitter, key);
+            emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, empty ? MappingStyle.Flow : MappingStyle.Block));
+        }
+
+        public void Entry(string key, YNode value)
+        {
+            WriteKey(emitter, key);
+            WriteNode(emitter, value);
+        }
+
+        public void EndMap() => emitter.Emit(new MappingEnd());
     }
 
     /// <summary>The program as a node tree (what the text must read back as).</summary>
     public static YMap BuildDocument(StackProgram program, IReadOnlyList<Resource> ordered)
     {
         var top = new List<KeyValuePair<string, YNode>> { new("name", YScalar.String(program.Project)) };
-
-        if (program.ConfigKeys.Count > 0)
-        {
-            var cfg = new List<KeyValuePair<string, YNode>>();
-            foreach (var key in program.ConfigKeys.OrderBy(k => k.Name, StringComparer.Ordinal))
-            {
-                var decl = new List<KeyValuePair<string, YNode>> { new("type", YScalar.String(TypeName(key.Type))) };
-                if (key.Secret) decl.Add(new("secret", new YScalar("true", ScalarKind.Bool)));
-                if (key.Default is not null) decl.Add(new("default", Convert(key.Default)));
-                cfg.Add(new(key.Name, new YMap(decl)));
-            }
-            top.Add(new("config", new YMap(cfg)));
-        }
-
+        if (ConfigNode(program) is { } config) top.Add(new("config", config));
         var defaults = program.Providers.ToHashSet();
         var resources = new List<KeyValuePair<string, YNode>>(ordered.Count);
         foreach (var r in ordered) resources.Add(new(r.Name, ResourceNode(r, defaults.Contains(r))));
         top.Add(new("resources", new YMap(resources)));
-
-        if (program.Outputs.Count > 0)
-            top.Add(new("outputs", new YMap([.. program.Outputs.Select(o => new KeyValuePair<string, YNode>(o.Key, Convert(o.Value)))])));
+        if (OutputsNode(program) is { } outputs) top.Add(new("outputs", outputs));
         return new YMap(top);
     }
+
+    private static YMap? ConfigNode(StackProgram program)
+    {
+        if (program.ConfigKeys.Count == 0) return null;
+        var cfg = new List<KeyValuePair<string, YNode>>();
+        foreach (var key in program.ConfigKeys.OrderBy(k => k.Name, StringComparer.Ordinal))
+        {
+            var decl = new List<KeyValuePair<string, YNode>> { new("type", YScalar.String(TypeName(key.Type))) };
+            if (key.Secret) decl.Add(new("secret", new YScalar("true", ScalarKind.Bool)));
+            if (key.Default is not null) decl.Add(new("default", Convert(key.Default)));
+            cfg.Add(new(key.Name, new YMap(decl)));
+        }
+        return new YMap(cfg);
+    }
+
+    private static YMap? OutputsNode(StackProgram program) =>
+        program.Outputs.Count == 0 ? null : new YMap([.. program.Outputs.Select(o => new KeyValuePair<string, YNode>(o.Key, Convert(o.Value)))]);
 
     private static string TypeName(ConfigType t) => t switch
     {
@@ -159,7 +234,7 @@ public static class ProgramEmitter
                 emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, m.Entries.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
                 foreach (var (k, v) in m.Entries)
                 {
-                    WriteScalar(emitter, YScalar.String(k));
+                    WriteKey(emitter, k);
                     WriteNode(emitter, v);
                 }
                 emitter.Emit(new MappingEnd());
@@ -175,13 +250,18 @@ public static class ProgramEmitter
         }
     }
 
-    private static void WriteScalar(IEmitter emitter, YScalar s)
+    private static void WriteScalar(IEmitter emitter, YScalar s) => WriteScalar(emitter, s.Text, s.Kind);
+
+    /// <summary>A mapping key: a string scalar (no node allocated for it).</summary>
+    private static void WriteKey(IEmitter emitter, string key) => WriteScalar(emitter, key, ScalarKind.String);
+
+    private static void WriteScalar(IEmitter emitter, string text, ScalarKind kind)
     {
         ScalarStyle style;
-        if (s.Kind != ScalarKind.String) style = ScalarStyle.Plain;
-        else if (s.Text.Contains('\n') && IsBlockFriendly(s.Text)) style = ScalarStyle.Literal;
-        else style = YamlScalars.IsSafePlain(s.Text) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted;
-        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, s.Text, style, style == ScalarStyle.Plain, style != ScalarStyle.Plain));
+        if (kind != ScalarKind.String) style = ScalarStyle.Plain;
+        else if (text.Contains('\n') && IsBlockFriendly(text)) style = ScalarStyle.Literal;
+        else style = YamlScalars.IsSafePlain(text) ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted;
+        emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, text, style, style == ScalarStyle.Plain, style != ScalarStyle.Plain));
     }
 
     /// <summary>Literal blocks cannot carry trailing spaces, tabs at line starts, or control characters faithfully.</summary>

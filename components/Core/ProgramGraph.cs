@@ -11,8 +11,7 @@ public static class ProgramGraph
         var declared = program.ConfigKeys.ToHashSet();
         foreach (var r in program.AllInOrder)
         {
-            foreach (var v in r.Properties.ToMap().Walk())
-                CheckValue(program, declared, v, $"resource '{r.Name}'");
+            CheckValues(program, declared, r.Properties.ToMap(), r);
             foreach (var d in r.Options.DependsOn)
                 CheckTarget(program, d, $"resource '{r.Name}' (dependsOn)");
             if (r.Options.Provider is { } p)
@@ -25,6 +24,22 @@ public static class ProgramGraph
             foreach (var v in value.Walk())
                 CheckValue(program, declared, v, $"stack output '{name}'");
         return Order(program);
+    }
+
+    /// <summary>Every expression in a resource's inputs, recursively (no iterator, no message unless one fails).</summary>
+    private static void CheckValues(StackProgram program, HashSet<ConfigKey> declared, Value v, Resource r)
+    {
+        switch (v)
+        {
+            case OutputRef o when !program.Contains(o.Resource):
+            case ConfigRef c when !declared.Contains(c.Key):
+                CheckValue(program, declared, v, $"resource '{r.Name}'");
+                break;
+            case ListValue l: foreach (var item in l.Items) CheckValues(program, declared, item, r); break;
+            case MapValue m: foreach (var e in m.Entries) CheckValues(program, declared, e.Value, r); break;
+            case Interpolation i: foreach (var part in i.Parts) CheckValues(program, declared, part, r); break;
+            case FnCall f: CheckValues(program, declared, f.Argument, r); break;
+        }
     }
 
     private static void CheckValue(StackProgram program, HashSet<ConfigKey> declared, Value v, string where)
@@ -70,10 +85,26 @@ public static class ProgramGraph
             state[r] = 1;
             path.Push(r);
             if (!r.IsProvider && defaults.TryGetValue(r.Package, out var prov)) Visit(prov);
-            foreach (var d in r.Dependencies()) Visit(d);
+            // r.Dependencies() in the same order (references in its inputs depth first, dependsOn, provider), without
+            // its iterator and set: visiting a resource twice is a no-op once it is done.
+            VisitReferences(r.Properties.ToMap());
+            foreach (var d in r.Options.DependsOn) Visit(d);
+            if (r.Options.Provider is { } p) Visit(p);
             path.Pop();
             state[r] = 2;
             order.Add(r);
+        }
+
+        void VisitReferences(Value v)
+        {
+            switch (v)
+            {
+                case OutputRef o: Visit(o.Resource); break;
+                case ListValue l: foreach (var item in l.Items) VisitReferences(item); break;
+                case MapValue m: foreach (var e in m.Entries) VisitReferences(e.Value); break;
+                case Interpolation i: foreach (var part in i.Parts) VisitReferences(part); break;
+                case FnCall f: VisitReferences(f.Argument); break;
+            }
         }
     }
 }

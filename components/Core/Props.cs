@@ -8,11 +8,13 @@ namespace Infra.Components.Core;
 public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
 {
     private readonly List<KeyValuePair<string, Value>> _entries = [];
+    private MapValue? _map; // ToMap's snapshot until the next change
 
     public Props Set(string key, Value? value)
     {
         if (value is null) return this;
-        var i = _entries.FindIndex(e => e.Key == key);
+        _map = null;
+        var i = IndexOf(key);
         if (i >= 0) _entries[i] = new(key, value);
         else _entries.Add(new(key, value));
         return this;
@@ -31,18 +33,27 @@ public sealed class Props : IEnumerable<KeyValuePair<string, Value>>
 
     public Props Remove(string key)
     {
+        _map = null;
         _entries.RemoveAll(e => e.Key == key);
         return this;
     }
 
-    public Value? Get(string key) => _entries.FirstOrDefault(e => e.Key == key).Value;
+    public Value? Get(string key) => IndexOf(key) is var i and >= 0 ? _entries[i].Value : null;
+
+    private int IndexOf(string key)
+    {
+        for (var i = 0; i < _entries.Count; i++)
+            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal)) return i;
+        return -1;
+    }
 
     /// <summary>Collection-initializer support: <c>new Props { ["name"] = "x" }</c>.</summary>
     public Value? this[string key] { get => Get(key); set => Set(key, value); }
 
     public int Count => _entries.Count;
 
-    public MapValue ToMap() => new([.. _entries]);
+    /// <summary>An immutable snapshot of the entries (the same instance until the bag changes).</summary>
+    public MapValue ToMap() => _map ??= new([.. _entries]);
 
     public static implicit operator Value(Props props) => props.ToMap();
 

@@ -27,6 +27,11 @@ public abstract record Value
     /// <summary>Every expression inside this value, depth first (used for graph edges and validation).</summary>
     public IEnumerable<Value> Walk()
     {
+        if (this is not (ListValue or MapValue or Interpolation or FnCall))
+        {
+            yield return this; // a leaf: no stack
+            yield break;
+        }
         var stack = new Stack<Value>();
         stack.Push(this);
         while (stack.Count > 0)
@@ -61,7 +66,15 @@ public sealed record ListValue(IReadOnlyList<Value> Items) : Value;
 /// <summary>An ordered map; key order is emission order.</summary>
 public sealed record MapValue(IReadOnlyList<KeyValuePair<string, Value>> Entries) : Value
 {
-    public Value? this[string key] => Entries.FirstOrDefault(e => e.Key == key).Value;
+    public Value? this[string key]
+    {
+        get
+        {
+            for (var i = 0; i < Entries.Count; i++)
+                if (string.Equals(Entries[i].Key, key, StringComparison.Ordinal)) return Entries[i].Value;
+            return null;
+        }
+    }
 }
 
 /// <summary><c>${resource.path}</c> (or <c>${resource}</c> when Path is empty).</summary>

@@ -46,8 +46,24 @@ public sealed class PolicyContext(StackProgram program, string environment)
     public StackProgram Program { get; } = program;
     public string Environment { get; } = environment;
 
-    public IEnumerable<Resource> OfType(string token) => Program.AllInOrder.Where(r => r.Type == token);
-    public IEnumerable<Resource> Containers => OfType(DockerTypes.Container);
+    private Dictionary<string, List<Resource>>? _byType;
+
+    /// <summary>Resources of one type token, in creation order (indexed once: rules ask for types, not scans).</summary>
+    public IReadOnlyList<Resource> OfType(string token)
+    {
+        if (_byType is null)
+        {
+            _byType = new Dictionary<string, List<Resource>>(StringComparer.Ordinal);
+            foreach (var r in Program.AllInOrder)
+            {
+                if (!_byType.TryGetValue(r.Type, out var list)) _byType[r.Type] = list = [];
+                list.Add(r);
+            }
+        }
+        return _byType.TryGetValue(token, out var found) ? found : [];
+    }
+
+    public IReadOnlyList<Resource> Containers => OfType(DockerTypes.Container);
 
     /// <summary>Resources that reference <paramref name="target"/> in the named property (e.g. a bucket's public-access block).</summary>
     public IEnumerable<Resource> Referencing(Resource target, string token, string property) =>

@@ -85,7 +85,12 @@ public static class Prop
     private static readonly HashSet<string> SecretWords = ["password", "passwd", "pwd", "secret", "secrets", "token", "credential", "credentials", "apikey", "passphrase"];
 
     /// <summary>Whether a property or variable name says it holds a secret (password, token, key, private key, credentials…).</summary>
-    public static bool LooksSecret(string name)
+    public static bool LooksSecret(string name) => s_looksSecret.GetOrAdd(name, ComputeLooksSecret);
+
+    // Property and variable names repeat across every resource: split each into words once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> s_looksSecret = new(StringComparer.Ordinal);
+
+    private static bool ComputeLooksSecret(string name)
     {
         var w = Words(name);
         if (w.Count == 0) return false;

@@ -12,22 +12,24 @@ public sealed class NoLiteralSecrets : PolicyRule
 
     public override IEnumerable<Violation> Check(PolicyContext context)
     {
+        var found = new List<Violation>();
+        var walker = new LeafWalker();
         foreach (var r in context.Program.AllInOrder)
         {
-            foreach (var (path, value) in Walk(r.Properties.ToMap(), ""))
+            walker.Walk(r.Properties.ToMap(), (value, name) =>
             {
-                var name = path[(path.LastIndexOf('.') + 1)..];
                 // A property named just "key" names an entry (a node taint's key, a secretKeyRef/configMapKeyRef key), it never holds one.
                 // Likewise secretName (an Ingress's TLS Secret, a volume's Secret): the name of an object, not its content.
-                if (name == "key" || name == "secretName") continue;
-                if (Prop.LooksSecret(name) && IsLiteralText(value))
-                    yield return new Violation(r, path, $"'{name}' holds a literal value", "use SecretSource.Generated() or SecretSource.Config(key) (pulumi config set --secret)");
-            }
+                if (name is "key" or "secretName") return;
+                if (IsLiteralText(value) && Prop.LooksSecret(name))
+                    found.Add(new Violation(r, walker.Path, $"'{name}' holds a literal value", "use SecretSource.Generated() or SecretSource.Config(key) (pulumi config set --secret)"));
+            });
             if (r.Properties.Get("envs") is ListValue envs)
                 for (var i = 0; i < envs.Items.Count; i++)
                     if (EnvEntry(envs.Items[i]) is { } e && Prop.LooksSecret(e.Name) && e.LiteralValue is { Length: > 0 })
-                        yield return new Violation(r, $"envs[{i}]", $"environment variable '{e.Name}' holds a literal value", "pass it with WithSecret(name, SecretSource...) instead of WithEnv");
+                        found.Add(new Violation(r, $"envs[{i}]", $"environment variable '{e.Name}' holds a literal value", "pass it with WithSecret(name, SecretSource...) instead of WithEnv"));
         }
+        return found;
     }
 
     internal static bool IsLiteralText(Value v) => v is Str { Text.Length: > 0 } || (v is Interpolation i && i.Parts.All(p => p is Str));
@@ -41,24 +43,6 @@ public sealed class NoLiteralSecrets : PolicyRule
         var literal = v is Str str ? str.Text[(eq + 1)..] : null;
         return (first[..eq], literal);
     }
-
-    internal static IEnumerable<(string Path, Value Value)> Walk(Value v, string path)
-    {
-        switch (v)
-        {
-            case MapValue m:
-                foreach (var (k, child) in m.Entries)
-                    foreach (var x in Walk(child, path.Length == 0 ? k : path + "." + k)) yield return x;
-                break;
-            case ListValue l:
-                for (var i = 0; i < l.Items.Count; i++)
-                    foreach (var x in Walk(l.Items[i], $"{path}[{i}]")) yield return x;
-                break;
-            default:
-                yield return (path, v);
-                break;
-        }
-    }
 }
 
 /// <summary>SEC-002: no credentials written into a connection string.</summary>
@@ -71,14 +55,19 @@ public sealed class NoCredentialsInUrls : PolicyRule
 
     public override IEnumerable<Violation> Check(PolicyContext context)
     {
+        var found = new List<Violation>();
+        var walker = new LeafWalker();
         foreach (var r in context.Program.AllInOrder)
-            foreach (var (path, value) in NoLiteralSecrets.Walk(r.Properties.ToMap(), ""))
+            walker.Walk(r.Properties.ToMap(), (value, _) =>
+            {
                 foreach (var text in LiteralParts(value))
                     if (HasLiteralPassword(text))
                     {
-                        yield return new Violation(r, path, "a connection string carries a literal password", "build it with Value.Format($\"...{password}@...\") from a secret");
+                        found.Add(new Violation(r, walker.Path, "a connection string carries a literal password", "build it with Value.Format($\"...{password}@...\") from a secret"));
                         break;
                     }
+            });
+        return found;
     }
 
     private static IEnumerable<string> LiteralParts(Value v) => v switch
@@ -115,16 +104,17 @@ public sealed class SecretConfigIsSecret : PolicyRule
 
     public override IEnumerable<Violation> Check(PolicyContext context)
     {
+        var found = new List<Violation>();
+        var walker = new LeafWalker();
         foreach (var r in context.Program.AllInOrder)
-        {
-            foreach (var (path, value) in NoLiteralSecrets.Walk(r.Properties.ToMap(), ""))
+            walker.Walk(r.Properties.ToMap(), (value, name) =>
             {
-                var name = path[(path.LastIndexOf('.') + 1)..];
+                if (value is Str or Num or Bool or OutputRef) return; // no config read in it
                 var plain = value.Walk().OfType<ConfigRef>().FirstOrDefault(c => !c.Key.Secret);
                 if (plain is not null && (Prop.LooksSecret(name) || (name.StartsWith("envs[", StringComparison.Ordinal) && NoLiteralSecrets.EnvEntry(value) is { } e && Prop.LooksSecret(e.Name))))
-                    yield return new Violation(r, path, $"reads config key '{plain.Key.Name}', which is not declared secret", $"declare '{plain.Key.Name}' with Secret: true (and set it with pulumi config set --secret)");
-            }
-        }
+                    found.Add(new Violation(r, walker.Path, $"reads config key '{plain.Key.Name}', which is not declared secret", $"declare '{plain.Key.Name}' with Secret: true (and set it with pulumi config set --secret)"));
+            });
+        return found;
     }
 }
 
@@ -160,5 +150,66 @@ public sealed class SecretOutputsMarked : PolicyRule
             foreach (var p in Carriers)
                 if (r.Properties.Get(p) is { IsSecret: true } && !r.Options.AdditionalSecretOutputs.Contains(p))
                     yield return new Violation(r, p, $"'{p}' carries a secret but is not in additionalSecretOutputs", $"add \"{p}\" to options.additionalSecretOutputs (DockerService does this)");
+    }
+}
+
+/// <summary>
+/// Every leaf (non-collection value) of a resource's inputs, depth first, with its property name: the last segment
+/// of its path (<c>image</c>, <c>envs[3]</c>). The dotted path (<c>healthcheck.tests[0]</c>) is built only when a rule
+/// asks for it (<see cref="Path"/>, for a violation), so a walk allocates next to nothing.
+/// </summary>
+internal sealed class LeafWalker
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, int), string> s_itemNames = new();
+    private readonly List<(string? Key, int Index)> _at = [];
+    private Action<Value, string>? _visit;
+
+    public void Walk(MapValue root, Action<Value, string> visit)
+    {
+        _visit = visit;
+        _at.Clear();
+        Visit(root, "");
+    }
+
+    private void Visit(Value v, string name)
+    {
+        switch (v)
+        {
+            case MapValue m:
+                foreach (var (k, child) in m.Entries)
+                {
+                    _at.Add((k, -1));
+                    Visit(child, k.LastIndexOf('.') is var dot and >= 0 ? k[(dot + 1)..] : k);
+                    _at.RemoveAt(_at.Count - 1);
+                }
+                break;
+            case ListValue l:
+                for (var i = 0; i < l.Items.Count; i++)
+                {
+                    _at.Add((null, i));
+                    Visit(l.Items[i], s_itemNames.GetOrAdd((name, i), static k => k.Item1 + "[" + k.Item2.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]"));
+                    _at.RemoveAt(_at.Count - 1);
+                }
+                break;
+            default:
+                _visit!(v, name);
+                break;
+        }
+    }
+
+    /// <summary>The current leaf's path: keys joined with '.', list indexes as [i].</summary>
+    public string Path
+    {
+        get
+        {
+            var sb = new System.Text.StringBuilder();
+            foreach (var (key, index) in _at)
+            {
+                if (key is null) sb.Append('[').Append(index.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(']');
+                else if (sb.Length == 0) sb.Append(key);
+                else sb.Append('.').Append(key);
+            }
+            return sb.ToString();
+        }
     }
 }

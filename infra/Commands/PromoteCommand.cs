@@ -159,7 +159,7 @@ public static class PromoteCommand
         _ => "",
     };
 
-    private static string Scalar(string text) => YamlScalars.IsSafePlain(text) ? text : JsonSerializer.Serialize(text);
+    private static string Scalar(string text) => YamlScalars.IsSafePlain(text) ? text : "\"" + JsonEncodedText.Encode(text).ToString() + "\"";
 
     /// <summary>Replaces (or appends) the given config entries, line by line, leaving every other line as it was.</summary>
     private static string Edit(string text, string file, Dictionary<string, YamlNode?> edits)

@@ -40,13 +40,19 @@ public static class Synthesizer
         StackSettings.CheckTarget(settings.Target, settings.File);
         StackSettings.CheckClusterInputs(settings);
         var (capabilities, translate) = Translations[settings.Target];
-        var composed = SystemComposer.Compose(def, settings);
-        var program = translate(composed);
-        foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
-            program.DefaultProvider(package);
+        StackProgram program;
+        ComposedSystem composed;
+        using (Phases.Time("build graph"))
+        {
+            composed = SystemComposer.Compose(def, settings);
+            program = translate(composed);
+            foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
+                program.DefaultProvider(package);
+        }
         // Waivers name a component of the system; resources carry their path below the root, e.g. "pinai/registry".
         var waivers = def.Waivers.Select(w => w with { Component = def.Name + "/" + w.Component }).ToList();
-        var report = PolicyEngine.Enforce(program, settings.Environment.Name, waivers);
+        PolicyReport report;
+        using (Phases.Time("policies")) report = PolicyEngine.Enforce(program, settings.Environment.Name, waivers);
         return new Synthesis(program, report, capabilities.NotOnTarget(composed));
     }
 
@@ -64,6 +70,10 @@ public static class Synthesizer
 
     public static byte[] SynthesizeUtf8(StackSettings settings, SystemDefinition? definition = null) =>
         ProgramEmitter.EmitUtf8(Compose(settings, definition));
+
+    /// <summary>The program's UTF-8 text as a view of the emitter's buffer (no copy of a large program).</summary>
+    public static ArraySegment<byte> SynthesizeUtf8Segment(StackSettings settings, SystemDefinition? definition = null) =>
+        ProgramEmitter.EmitUtf8Segment(Compose(settings, definition));
 
     /// <summary>
     /// A config key the discovery program requires and no stack ever sets (setting it is refused as an unknown key):
