@@ -4,6 +4,7 @@ using Infra.Stacks.Composed;
 using Infra.Stacks.Model;
 using Infra.Stacks.Systems;
 using Infra.Stacks.Targets.Docker;
+using Infra.Stacks.Targets.Host;
 using Infra.Stacks.Targets.Kubernetes;
 
 namespace Infra.Stacks.Composition;
@@ -22,6 +23,7 @@ public static class Synthesizer
     {
         ["docker"] = (DockerTarget.Capabilities, DockerTarget.Translate),
         ["kubernetes"] = (KubernetesTarget.Capabilities, KubernetesTarget.Translate),
+        ["host"] = (HostTarget.Capabilities, HostTarget.Translate),
     };
 
     /// <summary>The capabilities of a target (for tests and documentation).</summary>
@@ -40,7 +42,7 @@ public static class Synthesizer
         var (capabilities, translate) = Translations[settings.Target];
         var composed = SystemComposer.Compose(def, settings);
         var program = translate(composed);
-        foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
+        foreach (var package in program.AllInOrder.Where(r => !r.IsProvider && r.Options.Provider is null).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
             program.DefaultProvider(package);
         // Waivers name a component of the system; resources carry their path below the root, e.g. "pinai/registry".
         var waivers = def.Waivers.Select(w => w with { Component = def.Name + "/" + w.Component }).ToList();
