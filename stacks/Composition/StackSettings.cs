@@ -235,6 +235,7 @@ public sealed record StackSettings
             Servers = servers, SecretKeys = otherKeys.Select(k => k[Prefix.Length..]).ToHashSet(StringComparer.Ordinal),
         };
         CheckClusterInputs(settings);
+        HostConfig.CheckTargetAndServers(settings);
         CheckKnownKeys(otherKeys, SystemCatalog.Find(system)!, file, servers);
         return settings;
     }

@@ -198,6 +198,15 @@ public static class HostConfig
     /// <summary>A system secret's key for one server of several (each server has its own, e.g. validator keys).</summary>
     public static string PerServer(string key, string server) => key + "-" + server;
 
+    /// <summary>The host target needs servers; servers are only for the host target.</summary>
+    public static void CheckTargetAndServers(Infra.Stacks.Composition.StackSettings settings)
+    {
+        if (settings.Target == "host" && settings.Servers.Count == 0)
+            throw new InputException(settings.File, ServersKey, null, "missing: the host target deploys to the servers of platform:servers: " + Allowed);
+        if (settings.Target != "host" && settings.Servers.Count > 0)
+            throw new InputException(settings.File, ServersKey, null, $"servers are for the host target, but platform:target is '{settings.Target}'; set platform:target: host or remove platform:servers");
+    }
+
     /// <summary>Checks a server list against the system and stack (after parsing): data paths, ports, clashes, the SSH key.</summary>
     public static void Check(Infra.Stacks.Composition.StackSettings settings, string system, IReadOnlyList<int> published)
     {
