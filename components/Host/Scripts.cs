@@ -335,7 +335,7 @@ public static class Scripts
             dir={{dir}}
             umask 077
             mkdir -p "$dir"
-            out="$dir/{{p.System}}-$mode-$(date -u +%Y%m%dT%H%M%SZ).dump"
+            out="$dir/{{p.System}}-$mode-$(date -u +%Y%m%dT%H%M%S.%NZ).dump"
             if [ -n "$container" ]; then
               docker exec "$container" sh -c 'PGPASSWORD="$POSTGRES_PASSWORD" exec pg_dump -Fc -U "$POSTGRES_USER" -d "$POSTGRES_DB"' >"$out.partial"
             else
