@@ -50,7 +50,7 @@ public sealed class HostMachine : Construct
                     Protocol = "tcp", FromPort = p, ToPort = p,
                     CidrBlocks = [aws.DataPorts.Contains(p) ? aws.SshCidr : "0.0.0.0/0"],
                 });
-            var sg = Add("firewall", new SecurityGroup
+            var sg = Add("firewall-rules", new SecurityGroup
             {
                 Description = $"{Path}: SSH, 80, 443 and the published ports",
                 Region = Input.Optional(aws.Region),

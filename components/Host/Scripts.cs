@@ -467,12 +467,12 @@ public static class Scripts
             while :; do
               check
               if [ -z "$failed" ]; then break; fi
-              if [ "$attempt" -ge 12 ]; then
+              if [ "$attempt" -ge "${VERIFY_ATTEMPTS:-12}" ]; then
                 echo "verify: failing services:$failed" >&2
                 exit 1
               fi
               attempt=$((attempt + 1))
-              sleep 5
+              sleep "${VERIFY_INTERVAL:-5}"
             done
 
             """);

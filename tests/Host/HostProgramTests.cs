@@ -164,3 +164,39 @@ public sealed class HostProgramTests : IDisposable
     private static List<string> DependsOn(Dictionary<object, object> res) =>
         Option(res, "dependsOn") is List<object> l ? [.. l.Cast<string>()] : [];
 }
+
+/// <summary>A server created on AWS: instance, elastic IP, security group as firewall, key pair, cloud-init with the pinned host key.</summary>
+public sealed class HostAwsProgramTests : IDisposable
+{
+    private readonly HostStacks _stacks = new();
+
+    public void Dispose() => _stacks.Dispose();
+
+    private static string Text(string env) =>
+        HostStacks.Text("vru", env, ["web-1"]).Replace(
+            $"      address: 10.1.0.10\n      hostKey: {HostStacks.HostKey}\n",
+            $"      user: admin\n      aws:\n        instanceType: t3.large\n        ami: ami-0123456789abcdef0\n        region: eu-west-1\n        sshCidr: 203.0.113.7/32\n        publicKey: {HostStacks.HostKey}\n        hostKey: {HostStacks.HostKey}\n")
+        + HostStacks.Secret("hostPrivateKey-web-1");
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public void Aws_server_program_passes_the_schemas_and_policies(string env)
+    {
+        var r = _stacks.Run("aws", Text(env));
+        Assert.True(r.Exit == 0, r.Stderr);
+        Assert.Empty(new SchemaValidator(ProviderSchemas.Shared).Validate(r.Stdout));
+        var resources = HostProgramTests.Resources(r.Stdout);
+        Assert.Equal("aws:ec2/instance:Instance", resources["vru-server-instance"]["type"]);
+        Assert.Equal("aws:ec2/eip:Eip", resources["vru-server-address"]["type"]);
+        Assert.Equal("aws:ec2/securityGroup:SecurityGroup", resources["vru-server-firewall-rules"]["type"]);
+        Assert.Contains("host: \"${vru-server-address.publicIp}\"", r.Stdout);
+        Assert.Contains("fn::toBase64: \"${hostPrivateKey-web-1}\"", r.Stdout);
+        Assert.Contains("sudo -n sh -c", r.Stdout); // admin is not root: every command runs through sudo
+        var ingress = (List<object>)((Dictionary<object, object>)resources["vru-server-firewall-rules"]["properties"])["ingress"];
+        var ssh = (Dictionary<object, object>)ingress[0];
+        Assert.Equal("203.0.113.7/32", ((List<object>)ssh["cidrBlocks"]).Single());
+        Assert.Contains("0 blocking", _stacks.Run("aws", Text(env), "plan").Stdout);
+    }
+}
