@@ -137,8 +137,9 @@ public sealed class HostMachine : Construct
         ];
     }
 
-    /// <summary>A shell line an operator runs from the deployer machine: <c>ssh -p PORT user@address 'COMMAND'</c>.</summary>
-    public Value SshLine(string command) => Value.Format($"ssh -p {Args.Port} {Args.User}@{Address} '{command}'");
+    /// <summary>A shell line an operator runs from the deployer machine: <c>ssh -p PORT user@address 'COMMAND'</c> (with sudo when it needs root and the user is not).</summary>
+    public Value SshLine(string command, bool asRoot = false) =>
+        Value.Format($"ssh -p {Args.Port} {Args.User}@{Address} '{(asRoot && Args.User != "root" ? "sudo -n " : "")}{command}'");
 }
 
 /// <summary>Remote commands of the host target: secrets only through the environment, never in command text.</summary>

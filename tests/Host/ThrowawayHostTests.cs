@@ -19,6 +19,7 @@ public sealed class ThrowawayHostTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("infra-host-runtime-").FullName;
     private readonly HostStacks _stacks = new();
     private string? _container;
+    private string _user = "root";
 
     public ThrowawayHostTests(ITestOutputHelper log) => _log = log;
 
@@ -32,10 +33,13 @@ public sealed class ThrowawayHostTests : IDisposable
     private const string DbPassword = "runtime-test-only-8f2c1d";
     private static readonly string[] BootstrapSteps = ["bootstrap-docker", "bootstrap-layout", "bootstrap-logrotate", "firewall", "backups"];
 
-    [Fact]
-    public void Bootstrap_converges_then_changes_nothing_the_firewall_admits_exactly_the_published_ports_and_backups_restore()
+    [Theory]
+    [InlineData("root")]
+    [InlineData("deploy")] // not root: every command runs through `sudo -n sh -c '...'`
+    public void Bootstrap_converges_then_changes_nothing_the_firewall_admits_exactly_the_published_ports_and_backups_restore(string user)
     {
         var total = Stopwatch.StartNew();
+        _user = user;
         var info = Run("docker", ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(30));
         Assert.True(info.Exit == 0, "docker is not available (apt-get install -y docker.io; dockerd &): " + info.Err);
         var image = Run("bash", [Path.Combine(Programs.Synth.RepoRoot(), "tests", "Host", "host-image.sh")], TimeSpan.FromMinutes(15));
@@ -56,7 +60,7 @@ public sealed class ThrowawayHostTests : IDisposable
         File.WriteAllText(Path.Combine(_dir, "known_hosts"), $"{ip} {hostKey}\n");
 
         // The program for this server: VRU staging (published 80 and 443, daily backups).
-        var r = _stacks.Run("runtime", HostStacks.Text("vru", "staging", ["web-1"]).Replace("10.1.0.10", ip).Replace(HostStacks.HostKey, hostKey));
+        var r = _stacks.Run("runtime", HostStacks.Text("vru", "staging", ["web-1"], user == "root" ? "" : $"      user: {user}\n").Replace("10.1.0.10", ip).Replace(HostStacks.HostKey, hostKey));
         Assert.True(r.Exit == 0, r.Stderr);
         var resources = HostProgramTests.Resources(r.Stdout);
         var steps = BootstrapSteps.Select(s => (Name: s, Props: (Dictionary<object, object>)resources[$"vru-server-{s}"]["properties"])).ToList();
@@ -66,6 +70,7 @@ public sealed class ThrowawayHostTests : IDisposable
             var conn = (Dictionary<object, object>)props["connection"];
             Assert.Equal(ip, conn["host"]);
             Assert.Equal(hostKey, conn["hostKey"]);
+            Assert.Equal(user, conn["user"]);
         }
 
         // Listeners on admitted and on unpublished ports; before the firewall every one answers.
@@ -81,7 +86,7 @@ public sealed class ThrowawayHostTests : IDisposable
         var before = State();
         var (second, secondChanges) = RunAll(steps, "second");
         var after = State();
-        _log.WriteLine($"bootstrap run 1: {first.TotalMilliseconds:F0} ms, {firstChanges} changes; run 2: {second.TotalMilliseconds:F0} ms, {secondChanges} changes");
+        _log.WriteLine($"{user}: bootstrap run 1: {first.TotalMilliseconds:F0} ms, {firstChanges} changes; run 2: {second.TotalMilliseconds:F0} ms, {secondChanges} changes");
         Assert.True(firstChanges >= 10, $"the first run reported only {firstChanges} changes");
         Assert.Equal(0, secondChanges);
         Assert.Equal(before, after);
@@ -90,12 +95,15 @@ public sealed class ThrowawayHostTests : IDisposable
         Assert.Contains("vru:x:1000:1000", before);
         Assert.Contains("rotate 14", Exec("cat /etc/logrotate.d/platform-vru"));
         Assert.Contains("15 2 * * * root /opt/vru/config/backup.sh daily", Exec("cat /etc/cron.d/platform-vru-backup"));
+        if (user != "root") Assert.Contains("docker", Exec($"id -nG {user}"));
 
         // The firewall, in the server's own namespace, admits exactly SSH, 80 and 443 (what VRU staging publishes).
         var set = Exec("nft list set inet platform admitted_tcp");
         Assert.Contains("elements = { 22, 80, 443 }", set);
         foreach (var port in admitted) Assert.True(WaitForPort(ip, port, TimeSpan.FromSeconds(5)), $"admitted port {port} is blocked");
         foreach (var port in blocked) Assert.False(Connects(ip, port, TimeSpan.FromSeconds(2)), $"port {port} is not published but the firewall admits it");
+
+        if (user != "root") return; // backup and restore below run as root (the ops lines add sudo for other users)
 
         // Backup and restore against PostgreSQL on the server, with the commands the stack outputs name.
         Exec("pg_ctlcluster 15 main start");
@@ -177,7 +185,7 @@ public sealed class ThrowawayHostTests : IDisposable
         Run("ssh", [
             "-i", Path.Combine(_dir, "id"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
             "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + Path.Combine(_dir, "known_hosts"),
-            "-o", "SendEnv=PG*", "root@" + ip, command], TimeSpan.FromMinutes(5), env);
+            "-o", "SendEnv=PG*", _user + "@" + ip, command], TimeSpan.FromMinutes(5), env);
 
     private static bool Connects(string ip, int port, TimeSpan timeout)
     {

@@ -172,12 +172,12 @@ public static class HostTarget
         o.Set("urls", urls.ToMap());
         o.Set("status", host.SshLine($"docker ps --all --filter label=platform.stack={stack} --format \"table {{{{.Names}}}}\\t{{{{.Status}}}}\""));
         o.Set("logs", logs.ToMap());
-        o.Set("firewall", host.SshLine("nft list table inet " + Scripts.FirewallTable));
+        o.Set("firewall", host.SshLine("nft list table inet " + Scripts.FirewallTable, asRoot: true));
         if (backup is not null)
         {
-            o.Set("backup", host.SshLine(Scripts.BackupScriptPath(system) + " manual"));
-            o.Set("backups", host.SshLine("ls -l " + HostLayout.Backups(system)));
-            o.Set("restore", host.SshLine(Scripts.RestoreScriptPath(system) + " " + HostLayout.Backups(system) + "/FILE.dump [--force]"));
+            o.Set("backup", host.SshLine(Scripts.BackupScriptPath(system) + " manual", asRoot: true));
+            o.Set("backups", host.SshLine("ls -l " + HostLayout.Backups(system), asRoot: true));
+            o.Set("restore", host.SshLine(Scripts.RestoreScriptPath(system) + " " + HostLayout.Backups(system) + "/FILE.dump [--force]", asRoot: true));
         }
         return o.ToMap();
     }

@@ -4,4 +4,7 @@ set -eu
 ssh-keygen -A >/dev/null
 printf '%s\n' "$AUTHORIZED_KEY" >/root/.ssh/authorized_keys
 chmod 600 /root/.ssh/authorized_keys
+printf '%s\n' "$AUTHORIZED_KEY" >/home/deploy/.ssh/authorized_keys
+chown deploy:deploy /home/deploy/.ssh/authorized_keys
+chmod 600 /home/deploy/.ssh/authorized_keys
 exec /usr/sbin/sshd -D -e
