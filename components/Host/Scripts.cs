@@ -492,7 +492,11 @@ public static class Scripts
         dir="$HOME/{{dir}}"
         mkdir -p "$dir"
         printf '%s\n' "$SSH_PRIVATE_KEY" >"$dir/id"
-        printf '[%s]:%s %s\n' "$SSH_ADDRESS" "$SSH_PORT" "$SSH_HOST_KEY" >"$dir/known_hosts"
+        if [ "$SSH_PORT" = 22 ]; then
+          printf '%s %s\n' "$SSH_ADDRESS" "$SSH_HOST_KEY" >"$dir/known_hosts"
+        else
+          printf '[%s]:%s %s\n' "$SSH_ADDRESS" "$SSH_PORT" "$SSH_HOST_KEY" >"$dir/known_hosts"
+        fi
         printf '%s' "$dir"
 
         """;

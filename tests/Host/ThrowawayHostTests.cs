@@ -20,6 +20,7 @@ public sealed class ThrowawayHostTests : IDisposable
     private readonly HostStacks _stacks = new();
     private string? _container;
     private string _user = "root";
+    private string[] _sshOpts = [];
 
     public ThrowawayHostTests(ITestOutputHelper log) => _log = log;
 
@@ -57,12 +58,24 @@ public sealed class ThrowawayHostTests : IDisposable
         Assert.Matches(@"^\d+\.\d+\.\d+\.\d+$", ip);
         Assert.True(WaitForPort(ip, 22, TimeSpan.FromSeconds(30)), "sshd did not come up");
         var hostKey = string.Join(' ', Exec("cat /etc/ssh/ssh_host_ed25519_key.pub").Split(' ').Take(2));
-        File.WriteAllText(Path.Combine(_dir, "known_hosts"), $"{ip} {hostKey}\n");
 
         // The program for this server: VRU staging (published 80 and 443, daily backups).
         var r = _stacks.Run("runtime", HostStacks.Text("vru", "staging", ["web-1"], user == "root" ? "" : $"      user: {user}\n").Replace("10.1.0.10", ip).Replace(HostStacks.HostKey, hostKey));
         Assert.True(r.Exit == 0, r.Stderr);
         var resources = HostProgramTests.Resources(r.Stdout);
+
+        // The program's local identity command, run as the engine would (the secret resolved into its environment, a
+        // scratch HOME): every SSH call below uses the files it writes and the Docker provider's own sshOpts.
+        var identity = (Dictionary<object, object>)resources["vru-server-identity"]["properties"];
+        var identityEnv = ((Dictionary<object, object>)identity["environment"]).ToDictionary(e => (string)e.Key,
+            e => ((string)e.Value).Replace("${sshPrivateKey}", File.ReadAllText(key).TrimEnd('\n'), StringComparison.Ordinal));
+        identityEnv["HOME"] = Path.Combine(_dir, "home");
+        var made = Run("sh", ["-c", ((string)identity["create"]).Replace("$$", "$", StringComparison.Ordinal)], TimeSpan.FromSeconds(30), identityEnv);
+        Assert.True(made.Exit == 0, made.Err);
+        var provider = (Dictionary<object, object>)resources["vru-server-docker"]["properties"];
+        Assert.Equal($"ssh://{user}@{ip}:22", provider["host"]);
+        _sshOpts = [.. ((List<object>)provider["sshOpts"]).Cast<string>().Select(o => o.Replace("${vru-server-identity.stdout}", made.Out, StringComparison.Ordinal))];
+        Assert.Contains("StrictHostKeyChecking=yes", _sshOpts);
         var steps = BootstrapSteps.Select(s => (Name: s, Props: (Dictionary<object, object>)resources[$"vru-server-{s}"]["properties"])).ToList();
         foreach (var (name, props) in steps)
         {
@@ -182,10 +195,8 @@ public sealed class ThrowawayHostTests : IDisposable
 
     /// <summary>One command over SSH as the command provider runs it: the text handed to the remote login shell.</summary>
     private (int Exit, string Out, string Err) Ssh(string ip, string command, IReadOnlyDictionary<string, string>? env) =>
-        Run("ssh", [
-            "-i", Path.Combine(_dir, "id"), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
-            "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + Path.Combine(_dir, "known_hosts"),
-            "-o", "SendEnv=PG*", _user + "@" + ip, command], TimeSpan.FromMinutes(5), env);
+        Run("ssh", [.. _sshOpts, "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-p", "22", "-o", "SendEnv=PG*", _user + "@" + ip, command],
+            TimeSpan.FromMinutes(5), env);
 
     private static bool Connects(string ip, int port, TimeSpan timeout)
     {
