@@ -101,6 +101,7 @@ public sealed class HostProgramTests : IDisposable
         Assert.Contains("http://10.1.0.10:80", urls.Values.Cast<string>());
         foreach (var op in new[] { "status", "logs", "backup", "restore", "firewall" }) Assert.True(server.ContainsKey(op), op);
         Assert.Contains("/opt/vru/config/backup.sh manual", (string)server["backup"]);
+        Assert.Equal("${vru-monitoring-grafana-admin-password.result}", outputs["grafanaAdminPassword"]);
     }
 
     [Fact]

@@ -41,6 +41,7 @@ public static class HostTarget
         var waivers = def.Waivers.ToList();
         var outputs = new Props();
         var checkedPorts = false;
+        var grafana = new List<(string Name, Value Value)>();
 
         foreach (var server in settings.Servers)
         {
@@ -116,11 +117,15 @@ public static class HostTarget
 
             var verify = new Verify(host, "verify", host, VerifyTargets(composed, containers, published), containers);
             outputs.Set(server.Name, ServerOutputs(host, settings.Stack, sys, published, containers, backup));
+            // A separate output, so the secret does not make the whole servers map secret.
+            if (resources.FirstOrDefault(r => r.Name.EndsWith("-grafana-admin-password", StringComparison.Ordinal)) is { } pw)
+                grafana.Add((multi ? "grafanaAdminPassword-" + server.Name : "grafanaAdminPassword", pw.Out<string>("result", secret: true)));
             _ = verify;
         }
 
         program.Export("system", sys);
         program.Export("servers", outputs.ToMap());
+        foreach (var (name, value) in grafana) program.Export(name, value);
         return program;
     }
 
