@@ -155,6 +155,21 @@ public sealed class ThrowawayHostTests : IDisposable
         // Retention: manual dumps keep the newest 10.
         for (var i = 0; i < 11; i++) Assert.Equal(0, Ssh(ip, backupCommand, env).Exit);
         Assert.Equal("10", Exec("find /opt/vru/backups -name 'vru-manual-*.dump' | wc -l").Trim());
+
+        // Every delete, in reverse order, undoes only what is safe: data, dumps, the user and the firewall stay.
+        foreach (var (name, props) in Enumerable.Reverse(steps))
+            if (props.TryGetValue("delete", out var del))
+            {
+                var res = Ssh(ip, ((string)del).Replace("$$", "$", StringComparison.Ordinal), null);
+                Assert.True(res.Exit == 0, $"delete of {name} failed: {res.Err}");
+            }
+        Assert.Equal("10", Exec("find /opt/vru/backups -name 'vru-manual-*.dump' | wc -l").Trim());
+        Assert.Equal("250", Ssh(ip, "psql -tAq -c 'select count(*) from readings'", env).Out.Trim());
+        Assert.Contains("vru:x:1000:1000", Exec("getent passwd 1000"));
+        Assert.Equal("gone gone kept kept", Exec(
+            "for f in /etc/logrotate.d/platform-vru /etc/cron.d/platform-vru-backup; do [ -e $f ] && printf 'kept ' || printf 'gone '; done; " +
+            "[ -d /opt/vru/data/vru-postgres-data ] && printf 'kept ' || printf 'gone '; nft list table inet platform >/dev/null && printf kept || printf gone"));
+        foreach (var port in blocked) Assert.False(Connects(ip, port, TimeSpan.FromSeconds(2)), $"port {port} opened by a delete");
         _log.WriteLine($"runtime test total: {total.Elapsed.TotalSeconds:F1} s");
 
         (TimeSpan Took, int Changes) RunAll(List<(string Name, Dictionary<object, object> Props)> list, string label)
