@@ -6,7 +6,7 @@ using Local = Infra.Providers.Command.Local;
 namespace Infra.Components.Host;
 
 /// <summary>The AWS side of a created server: instance type, AMI, who may reach SSH, the deployer's public key, the host key pair.</summary>
-public sealed record AwsMachineArgs(string InstanceType, string Ami, string SshCidr, string PublicKey, string HostPublicKey, Value HostPrivateKey,
+public sealed record AwsMachineArgs(string System, string InstanceType, string Ami, string SshCidr, string PublicKey, string HostPublicKey, Value HostPrivateKey,
     string? Region, int VolumeGb, IReadOnlyList<int> PublicPorts, IReadOnlyList<int> DataPorts);
 
 /// <summary>One server: an existing machine (<see cref="Address"/> given) or one created on AWS (<see cref="Aws"/> given).</summary>
@@ -59,7 +59,7 @@ public sealed class HostMachine : Construct
                 Tags = tags,
             });
             var userData = new FnCall("join", Value.List("", Value.List(
-                Scripts.CloudInitHead, new FnCall("toBase64", aws.HostPrivateKey), Scripts.CloudInitTail(aws.HostPublicKey))));
+                Scripts.CloudInitHead(aws.System), new FnCall("toBase64", aws.HostPrivateKey), Scripts.CloudInitTail(aws.HostPublicKey))));
             var instance = Add("instance", new Instance
             {
                 Ami = aws.Ami,

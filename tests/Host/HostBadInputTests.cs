@@ -102,6 +102,15 @@ public sealed class HostBadInputTests : IDisposable
             "platform:servers", "missing");
 
     [Fact]
+    public void The_host_target_from_the_command_line_needs_servers()
+    {
+        var r = Programs.Synth.Cli("synth", "--system", "vru", "--env", "dev", "--target", "host");
+        Assert.Equal("", r.Stdout);
+        Assert.Equal(2, r.Exit);
+        Assert.Contains("command line: platform:servers: missing", r.Stderr);
+    }
+
+    [Fact]
     public void Servers_without_the_host_target() =>
         AssertRejected(Server(Existing()).Replace("  platform:target: host\n", ""), "platform:servers", "servers are for the host target", "platform:target: host");
 

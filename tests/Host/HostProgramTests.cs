@@ -195,6 +195,7 @@ public sealed class HostAwsProgramTests : IDisposable
         Assert.Contains("host: \"${vru-server-address.publicIp}\"", r.Stdout);
         Assert.Contains("fn::toBase64: \"${hostPrivateKey-web-1}\"", r.Stdout);
         Assert.Contains("sudo -n sh -c", r.Stdout); // admin is not root: every command runs through sudo
+        Assert.Contains("useradd -u 1000 -g 1000 -M -d /opt/vru -s /usr/sbin/nologin vru", r.Stdout); // before the AMI's default user takes UID 1000
         var ingress = (List<object>)((Dictionary<object, object>)resources["vru-server-firewall-rules"]["properties"])["ingress"];
         var ssh = (Dictionary<object, object>)ingress[0];
         Assert.Equal("203.0.113.7/32", ((List<object>)ssh["cidrBlocks"]).Single());

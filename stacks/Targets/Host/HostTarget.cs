@@ -93,7 +93,7 @@ public static class HostTarget
                 Port = server.SshPort,
                 HostKey = server.HostKey ?? server.Aws!.HostKey,
                 PrivateKey = privateKey,
-                Aws = server.Aws is { } aws ? new AwsMachineArgs(aws.InstanceType, aws.Ami, aws.SshCidr, aws.PublicKey, aws.HostKey,
+                Aws = server.Aws is { } aws ? new AwsMachineArgs(sys, aws.InstanceType, aws.Ami, aws.SshCidr, aws.PublicKey, aws.HostKey,
                     program.DeclareConfig(new ConfigKey(HostConfig.HostPrivateKeyFor(server.Name), ConfigType.String, Secret: true)).Ref,
                     aws.Region, aws.VolumeGb, [.. admitted.Where(p => p != server.SshPort)], DataPorts) : null,
             });
