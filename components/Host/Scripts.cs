@@ -439,7 +439,7 @@ public static class Scripts
     {
         var sb = Begin("verify: every service healthy, checked from the host");
         sb.Append("""
-            # check SERVICE: sets failed to the services that are not healthy yet
+            # check: sets failed to the services that are not healthy yet
             container_ok() {
               state=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1" 2>/dev/null || echo missing)
               case "$state" in
@@ -452,14 +452,21 @@ public static class Scripts
               echo "verify: $1 does not answer" >&2
               return 1
             }
+            # fail SERVICE: adds it to the failing list once
+            fail() {
+              case " $failed " in
+                *" $1 "*) ;;
+                *) failed="$failed $1" ;;
+              esac
+            }
             check() {
               failed=""
 
             """);
         foreach (var t in targets)
         {
-            foreach (var c in t.Containers) sb.Append($"  container_ok {c} || failed=\"$failed {t.Service}\"\n");
-            if (t.LocalUrl is { } url) sb.Append($"  url_ok {url} || failed=\"$failed {t.Service}\"\n");
+            foreach (var c in t.Containers) sb.Append($"  container_ok {c} || fail {t.Service}\n");
+            if (t.LocalUrl is { } url) sb.Append($"  url_ok {url} || fail {t.Service}\n");
         }
         sb.Append("""
             }

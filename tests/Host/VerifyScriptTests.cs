@@ -46,7 +46,7 @@ public sealed class VerifyScriptTests : IDisposable
         var bad = RunScript(Scripts.Verify(
         [
             new VerifyTarget("api", [_name], null),
-            new VerifyTarget("worker", [_name + "-missing"], null),
+            new VerifyTarget("worker", [_name + "-missing", _name + "-missing-2"], null),
             new VerifyTarget("web", [_name], "http://127.0.0.1:9/health"),
         ]));
         Assert.Equal(1, bad.Exit);
