@@ -188,6 +188,82 @@ public sealed class ThrowawayHostTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The containers' path: the Docker CLI on this machine reaches the server's engine over SSH the way the Docker provider
+    /// does (ssh with the program's sshOpts: pinned known_hosts, the identity file, `docker system dial-stdio` on the server).
+    /// The throwaway server cannot run dockerd without --privileged, so its engine is this machine's, through the mounted
+    /// socket. A container started over SSH is then checked by the program's verify command over SSH; stopping it fails
+    /// verify naming the service.
+    /// </summary>
+    [Fact]
+    public void Containers_reach_the_servers_engine_over_ssh_and_verify_names_a_failing_service()
+    {
+        var info = Run("docker", ["info", "--format", "{{.ServerVersion}}"], TimeSpan.FromSeconds(30));
+        Assert.True(info.Exit == 0, "docker is not available (apt-get install -y docker.io; dockerd &): " + info.Err);
+        var image = Run("bash", [Path.Combine(Programs.Synth.RepoRoot(), "tests", "Host", "host-image.sh")], TimeSpan.FromMinutes(15));
+        Assert.True(image.Exit == 0, "building local/host-debian failed: " + image.Err);
+        var key = Path.Combine(_dir, "id");
+        Assert.Equal(0, Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "runtime-test", "-f", key], TimeSpan.FromSeconds(30)).Exit);
+        var started = Run("docker", ["run", "-d", "--label", "platform.test=host-runtime", "-v", "/var/run/docker.sock:/var/run/docker.sock",
+            "-e", "AUTHORIZED_KEY=" + File.ReadAllText(key + ".pub").Trim(), "local/host-debian"], TimeSpan.FromSeconds(60));
+        Assert.True(started.Exit == 0, started.Err);
+        _container = started.Out.Trim();
+        var ip = Run("docker", ["inspect", "-f", "{{.NetworkSettings.IPAddress}}", _container], TimeSpan.FromSeconds(30)).Out.Trim();
+        Assert.True(WaitForPort(ip, 22, TimeSpan.FromSeconds(30)), "sshd did not come up");
+        var hostKey = string.Join(' ', Exec("cat /etc/ssh/ssh_host_ed25519_key.pub").Split(' ').Take(2));
+
+        var r = _stacks.Run("runtime", HostStacks.Text("pinai", "dev", ["web-1"]).Replace("10.1.0.10", ip).Replace(HostStacks.HostKey, hostKey));
+        Assert.True(r.Exit == 0, r.Stderr);
+        var resources = HostProgramTests.Resources(r.Stdout);
+        var identity = (Dictionary<object, object>)resources["pinai-server-identity"]["properties"];
+        var identityEnv = ((Dictionary<object, object>)identity["environment"]).ToDictionary(e => (string)e.Key,
+            e => ((string)e.Value).Replace("${sshPrivateKey}", File.ReadAllText(key).TrimEnd('\n'), StringComparison.Ordinal));
+        identityEnv["HOME"] = Path.Combine(_dir, "home");
+        var made = Run("sh", ["-c", ((string)identity["create"]).Replace("$$", "$", StringComparison.Ordinal)], TimeSpan.FromSeconds(30), identityEnv);
+        Assert.True(made.Exit == 0, made.Err);
+        var provider = (Dictionary<object, object>)resources["pinai-server-docker"]["properties"];
+        _sshOpts = [.. ((List<object>)provider["sshOpts"]).Cast<string>().Select(o => o.Replace("${pinai-server-identity.stdout}", made.Out, StringComparison.Ordinal))];
+
+        // An `ssh` first on PATH that adds the provider's sshOpts, as the provider's connection helper does.
+        var bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
+        var wrapper = Path.Combine(bin, "ssh");
+        File.WriteAllText(wrapper, "#!/bin/sh\nexec /usr/bin/ssh " + string.Join(' ', _sshOpts.Select(o => "'" + o + "'")) + " -o BatchMode=yes \"$@\"\n");
+        Assert.Equal(0, Run("chmod", ["700", wrapper], TimeSpan.FromSeconds(10)).Exit);
+        var viaSsh = new Dictionary<string, string>
+        {
+            ["DOCKER_HOST"] = (string)provider["host"],
+            ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"),
+        };
+        var name = "pinai-registry-1";
+        var container = "platform-ssh-test-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            var run = Run("docker", ["run", "-d", "--name", container, "--label", "platform.test=host-runtime", "--health-cmd", "true", "--health-interval", "1s",
+                "local/busybox", "sleep", "300"], TimeSpan.FromSeconds(120), viaSsh);
+            Assert.True(run.Exit == 0, "docker run over ssh failed: " + run.Err);
+            var ps = Run("docker", ["ps", "--filter", "name=" + container, "--format", "{{.Names}}"], TimeSpan.FromSeconds(60), viaSsh);
+            Assert.Equal(container, ps.Out.Trim());
+
+            // The program's verify command, pointed at that container, over SSH.
+            var verify = ((string)((Dictionary<object, object>)resources["pinai-server-verify"]["properties"])["create"]).Replace("$$", "$", StringComparison.Ordinal);
+            Assert.Contains($"container_ok {name} || fail registry", verify);
+            var only = string.Join('\n', verify.Split('\n').Where(l => !l.TrimStart().StartsWith("container_ok pinai-", StringComparison.Ordinal) && !l.TrimStart().StartsWith("url_ok ", StringComparison.Ordinal) || l.Contains(name + " ", StringComparison.Ordinal)))
+                .Replace(name + " ", container + " ", StringComparison.Ordinal).Replace("${VERIFY_ATTEMPTS:-12}", "3").Replace("${VERIFY_INTERVAL:-5}", "1");
+            for (var i = 0; i < 20 && Run("docker", ["inspect", "-f", "{{.State.Health.Status}}", container], TimeSpan.FromSeconds(30)).Out.Trim() != "healthy"; i++) Thread.Sleep(500);
+            var ok = Ssh(ip, only, null);
+            Assert.True(ok.Exit == 0, ok.Err);
+            Assert.Contains("services healthy", ok.Out);
+            Assert.Equal(0, Run("docker", ["stop", "-t", "1", container], TimeSpan.FromSeconds(60), viaSsh).Exit);
+            var bad = Ssh(ip, only, null);
+            Assert.Equal(1, bad.Exit);
+            Assert.Contains("verify: failing services: registry", bad.Err);
+        }
+        finally
+        {
+            Run("docker", ["rm", "-f", container], TimeSpan.FromSeconds(60));
+        }
+    }
+
     /// <summary>The command inside an output line <c>ssh -p 22 root@ADDRESS 'COMMAND'</c>.</summary>
     private static string Inner(string line)
     {
