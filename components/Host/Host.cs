@@ -122,7 +122,10 @@ public sealed class HostMachine : Construct
     };
 
     /// <summary><c>ssh://user@address:port</c> for the Docker provider.</summary>
-    public Value DockerHost => Value.Format($"ssh://{Args.User}@{Address}:{Args.Port}");
+    public Value DockerHost => Value.Format($"ssh://{Args.User}@{UrlAddress}:{Args.Port}");
+
+    /// <summary>The address as a URL host: an IPv6 address in brackets.</summary>
+    public Value UrlAddress => Args.Address is { } a && a.Contains(':') ? "[" + a + "]" : Address;
 
     /// <summary>The ssh client options that pin the host key and use the local identity (the directory is the identity command's output).</summary>
     public IReadOnlyList<Input<string>> SshOpts()

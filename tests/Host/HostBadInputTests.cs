@@ -30,6 +30,8 @@ public sealed class HostBadInputTests : IDisposable
     [InlineData("-leading.example.com")]
     [InlineData("ssh://10.0.0.1")]
     [InlineData("user@10.0.0.1")]
+    [InlineData("[2001:db8::10]")]
+    [InlineData("fe80::1%eth0")]
     public void An_address_that_is_neither_an_IP_nor_a_host_name(string address) =>
         AssertRejected(Server($"      address: \"{address}\"\n      hostKey: {HostStacks.HostKey}\n"),
             "platform:servers.web-1.address", "neither an IP address nor a host name");
@@ -39,8 +41,14 @@ public sealed class HostBadInputTests : IDisposable
     [InlineData("2001:db8::10")]
     [InlineData("app-1.example.com")]
     [InlineData("server1")]
-    public void Addresses_that_are_accepted(string address) =>
-        Assert.Equal(0, _stacks.Run("ok", Server($"      address: \"{address}\"\n      hostKey: {HostStacks.HostKey}\n")).Exit);
+    public void Addresses_that_are_accepted(string address)
+    {
+        var r = _stacks.Run("ok", Server($"      address: \"{address}\"\n      hostKey: {HostStacks.HostKey}\n"));
+        Assert.Equal(0, r.Exit);
+        var url = address.Contains(':') ? $"[{address}]" : address;
+        Assert.Contains($"ssh://root@{url}:22", r.Stdout);
+        Assert.Contains($"http://{url}:8000", r.Stdout);
+    }
 
     [Fact]
     public void A_missing_ssh_private_key() =>

@@ -168,7 +168,8 @@ public static class HostConfig
     {
         if (s.Length is 0 or > 253) return false;
         if (s.Contains(':'))
-            return System.Net.IPAddress.TryParse(s, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !s.Contains('%');
+            return System.Net.IPAddress.TryParse(s, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+                && Text.All(s, c => char.IsAsciiHexDigit(c) || c is ':' or '.');
         var labels = s.Split('.');
         if (labels.All(l => l.Length > 0 && Text.All(l, char.IsAsciiDigit)))
             return labels.Length == 4 && labels.All(l => l.Length <= 3 && int.Parse(l, CultureInfo.InvariantCulture) <= 255 && (l.Length == 1 || l[0] != '0'));

@@ -168,7 +168,7 @@ public static class HostTarget
             {
                 var scheme = p.External == 443 || p.Internal == ReverseProxy.HttpsPort ? "https" : "http";
                 var key = ContainerName(p.Container) + (group.Count() > 1 ? "-" + p.Internal.ToString(CultureInfo.InvariantCulture) : "");
-                urls.Set(key, Value.Format($"{scheme}://{host.Address}:{p.External.ToString(CultureInfo.InvariantCulture)}"));
+                urls.Set(key, Value.Format($"{scheme}://{host.UrlAddress}:{p.External.ToString(CultureInfo.InvariantCulture)}"));
             }
         var logs = new Props();
         foreach (var c in containers) logs.Set(ContainerName(c), host.SshLine($"docker logs --tail 200 --follow {ContainerName(c)}"));
