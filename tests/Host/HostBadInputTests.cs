@@ -72,6 +72,10 @@ public sealed class HostBadInputTests : IDisposable
         AssertRejected(Server(Existing("      reservedPorts: [8000]\n")), "platform:servers.web-1.reservedPorts", "'8000'", "two systems cannot claim one port on one host");
 
     [Fact]
+    public void Ssh_on_a_port_the_system_publishes() =>
+        AssertRejected(Server(Existing("      port: 8000\n")), "platform:servers.web-1.port", "'8000'", "two cannot claim one port on one host");
+
+    [Fact]
     public void Two_servers_at_one_address_claim_the_same_ports()
     {
         var text = Server(Existing()) + "";

@@ -236,6 +236,9 @@ public static class HostConfig
                     if (!allow.Contains(port) && port is not (80 or 443))
                         throw new InputException(file, key + ".allowPorts", string.Join(", ", allow.Select(p => p.ToString(CultureInfo.InvariantCulture))),
                             $"the system publishes port {port.ToString(CultureInfo.InvariantCulture)}, which this firewall list would block; add it (the firewall admits SSH, 80, 443 and exactly this list)");
+            if (published.Contains(s.SshPort))
+                throw new InputException(file, key + ".port", s.SshPort.ToString(CultureInfo.InvariantCulture),
+                    $"system '{system}' publishes this port, and SSH listens on it; two cannot claim one port on one host: move one (platform:ports)");
             foreach (var port in s.ReservedPorts)
                 if (published.Contains(port) || port == s.SshPort)
                     throw new InputException(file, key + ".reservedPorts", port.ToString(CultureInfo.InvariantCulture),
