@@ -9,6 +9,7 @@ public static class ProviderVersions
     private static readonly Dictionary<string, string> Pinned = new(StringComparer.Ordinal)
     {
         ["aws"] = "7.48.0",
+        ["command"] = "1.2.1",
         ["docker"] = "5.2.0",
         ["random"] = "4.21.2",
         ["kubernetes"] = "4.34.2",

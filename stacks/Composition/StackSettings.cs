@@ -1,3 +1,5 @@
+using HostConfig = Infra.Stacks.Targets.Host.HostConfig;
+using HostServer = Infra.Stacks.Targets.Host.HostServer;
 using Infra.Components.Core;
 using Infra.Stacks.Profiles;
 using Infra.Stacks.Systems;
@@ -39,21 +41,21 @@ public sealed record StackSettings
     public bool? HasKubeconfig { get; init; }
     /// <summary>The aws target's settings (<c>platform:aws</c>, a mapping), read by stacks/Targets/Aws/AwsSettings.</summary>
     public YamlNode? Aws { get; init; }
+    /// <summary>The servers of the host target (<c>platform:servers</c>): existing machines or ones created on AWS.</summary>
+    public IReadOnlyList<HostServer> Servers { get; init; } = [];
+    /// <summary>The non-shape <c>platform:*</c> keys the stack's config holds (secrets: names only, values never read); null when no config was read (flags).</summary>
+    public IReadOnlySet<string>? SecretKeys { get; init; }
     /// <summary>The file settings came from, named in errors ("--flags" when given on the command line).</summary>
     public string File { get; init; } = "(command line)";
 
     /// <summary>Targets with a translation (stacks/Targets/&lt;Name&gt;).</summary>
-    public static readonly string[] Targets = ["docker", "kubernetes", "aws"];
-    /// <summary>Targets the design names but that have no translation yet: a clear error, never silently docker.</summary>
-    public static readonly string[] PlannedTargets = ["host"];
+    public static readonly string[] Targets = ["docker", "kubernetes", "aws", "host"];
 
     /// <summary>Refuses a target with no translation, naming the key and the allowed values.</summary>
     public static void CheckTarget(string target, string file, string key = Prefix + "target")
     {
         if (Targets.Contains(target)) return;
-        throw new InputException(file, key, target, PlannedTargets.Contains(target)
-            ? $"target '{target}' is not available yet; one of: {string.Join(", ", Targets)}"
-            : $"unknown target; one of: {string.Join(", ", Targets)}");
+        throw new InputException(file, key, target, $"unknown target; one of: {string.Join(", ", Targets)}");
     }
 
     private static bool IsStackName(string s) =>
@@ -70,7 +72,7 @@ public sealed record StackSettings
     /// <summary>The keys that decide the program's shape: never secrets, so their values may appear in errors.</summary>
     public static readonly string[] ShapeKeys =
         [Prefix + "system", Prefix + "environment", Prefix + "target", Prefix + "images", Prefix + "replicas", Prefix + "ports", Prefix + "tls",
-         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail", Prefix + "aws"];
+         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail", Prefix + "aws", HostConfig.ServersKey];
 
     /// <summary>The secret holding the cluster's kubeconfig (the Kubernetes target's provider reads it as <c>${kubeconfig}</c>).</summary>
     public const string KubeconfigKey = "kubeconfig";
@@ -136,7 +138,7 @@ public sealed record StackSettings
                 if (p.Value.ValueKind != JsonValueKind.String)
                     throw new InputException(file, p.Name, null, "must be a string (the host passes every value as text; objects as JSON text)");
                 var text = p.Value.GetString()!;
-                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports" or Prefix + "releases" or Prefix + "aws"
+                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports" or Prefix + "releases" or Prefix + "aws" or HostConfig.ServersKey
                     ? StackInput.Load(text, file, p.Name) ?? new YamlScalarNode("")
                     : new YamlScalarNode(text);
                 entries.Add((p.Name, node));
@@ -164,6 +166,7 @@ public sealed record StackSettings
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
         var otherKeys = new List<string>();
+        IReadOnlyList<HostServer> servers = [];
         foreach (var (key, v) in entries)
         {
             if (!key.StartsWith(Prefix, StringComparison.Ordinal)) continue; // other namespaces (docker:, aws:) are for providers
@@ -199,6 +202,7 @@ public sealed record StackSettings
                         releases[svc] = Release(file, $"{key}.{svc}", node);
                     break;
                 case "platform:aws": aws = v; break;
+                case HostConfig.ServersKey: servers = HostConfig.Parse(file, v); break;
                 case "platform:kubeconfig":
                     // Under the engine every value arrives decrypted and unmarked; in a stack file it must be a secret.
                     if (!fromEngine) throw new InputException(file, key, null, "must be a secret: pulumi config set --secret kubeconfig < ~/.kube/config");
@@ -228,9 +232,11 @@ public sealed record StackSettings
         var settings = Create(stack, system, environment, target ?? "docker", images, replicas, ports, tls, file) with
         {
             Releases = releases, Host = host, AcmeEmail = acmeEmail, HasKubeconfig = kubeconfigSeen, Aws = aws,
+            Servers = servers, SecretKeys = otherKeys.Select(k => k[Prefix.Length..]).ToHashSet(StringComparer.Ordinal),
         };
         CheckClusterInputs(settings);
-        CheckKnownKeys(otherKeys, SystemCatalog.Find(system)!, file);
+        HostConfig.CheckTargetAndServers(settings);
+        CheckKnownKeys(otherKeys, SystemCatalog.Find(system)!, file, servers);
         return settings;
     }
 
@@ -243,10 +249,11 @@ public sealed record StackSettings
     ];
 
     /// <summary>A misspelt or unused <c>platform:*</c> key is an error naming it and the nearest valid key (never its value: it may be a secret).</summary>
-    private static void CheckKnownKeys(List<string> keys, SystemDefinition def, string file)
+    private static void CheckKnownKeys(List<string> keys, SystemDefinition def, string file, IReadOnlyList<HostServer> servers)
     {
         if (keys.Count == 0) return;
-        var known = KnownKeys(def).Distinct().ToList();
+        var known = KnownKeys(def).Concat(HostConfig.SecretKeys(servers,
+            def.Services.SelectMany(s => s.SecretEnvironment).Select(e => e.Value).OfType<ConfigSecret>().Select(c => c.Key)).Select(k => Prefix + k)).Distinct().ToList();
         foreach (var key in keys)
         {
             if (known.Contains(key)) continue;

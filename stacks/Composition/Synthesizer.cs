@@ -5,6 +5,7 @@ using Infra.Stacks.Model;
 using Infra.Stacks.Systems;
 using Infra.Stacks.Targets.Aws;
 using Infra.Stacks.Targets.Docker;
+using Infra.Stacks.Targets.Host;
 using Infra.Stacks.Targets.Kubernetes;
 
 namespace Infra.Stacks.Composition;
@@ -24,6 +25,7 @@ public static class Synthesizer
         ["docker"] = (DockerTarget.Capabilities, DockerTarget.Translate),
         ["kubernetes"] = (KubernetesTarget.Capabilities, KubernetesTarget.Translate),
         ["aws"] = (AwsTarget.Capabilities, AwsTarget.Translate),
+        ["host"] = (HostTarget.Capabilities, HostTarget.Translate),
     };
 
     /// <summary>The capabilities of a target (for tests and documentation).</summary>
@@ -46,7 +48,7 @@ public static class Synthesizer
         {
             composed = SystemComposer.Compose(def, settings);
             program = translate(composed);
-            foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
+            foreach (var package in program.AllInOrder.Where(r => !r.IsProvider && r.Options.Provider is null).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
                 program.DefaultProvider(package);
         }
         // Waivers name a component of the system; resources carry their path below the root, e.g. "pinai/registry".

@@ -117,14 +117,6 @@ public sealed class KubernetesBadInputTests : IDisposable
         Assert.Contains("at least 4 replicas", e.Message);
     }
 
-    [Theory]
-    [InlineData("host")]
-    public void Planned_targets_are_a_clear_error_not_docker(string target)
-    {
-        AssertRejected(WithStack("dev", $"config:\n  platform:system: pliers\n  platform:target: {target}\n"), "platform:target", $"'{target}'", "not available yet", "docker, kubernetes");
-        AssertRejected(Synth.CliIn(_root, "synth", "--system", "pliers", "--env", "dev", "--target", target), "--target", "not available yet", "docker, kubernetes");
-    }
-
     // Component-level refusals: what no stack setting can produce today, but a system or a future caller could.
 
     private static StackProgram Program() => new("platform", "t");

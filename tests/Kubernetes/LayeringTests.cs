@@ -22,10 +22,12 @@ public class LayeringTests
     public void Targets_never_import_each_other()
     {
         var targets = Directory.GetDirectories(Path.Combine(Synth.RepoRoot(), "stacks", "Targets")).Select(Path.GetFileName).ToList();
-        Assert.Equal(["Aws", "Docker", "Kubernetes"], targets.Order(StringComparer.Ordinal));
+        Assert.Equal(["Aws", "Docker", "Host", "Kubernetes"], targets.Order(StringComparer.Ordinal));
+        // The one designed exception: a host runs the Docker translation unchanged on each server (issue 12).
+        var allowed = new HashSet<(string, string)> { ("Host", "Docker") };
         foreach (var target in targets)
             foreach (var (file, text) in Sources($"stacks/Targets/{target}"))
-                foreach (var other in targets.Where(t => t != target))
+                foreach (var other in targets.Where(t => t != target && !allowed.Contains((target!, t!))))
                 {
                     Assert.False(text.Contains($"Infra.Stacks.Targets.{other}", StringComparison.Ordinal), $"{file} imports the {other} target");
                     Assert.False(text.Contains($"Infra.Components.{other}", StringComparison.Ordinal), $"{file} uses {other} components");

@@ -35,8 +35,14 @@ public class SeedSystemProgramTests
         Assert.Contains("pulumi:providers:aws", r.Stdout);
         Assert.Empty(Validator.Validate(r.Stdout));
         Assert.Contains("pulumi:providers:kubernetes", r.Stdout);
-        // The versions the discovery run pins are the ones real stacks pin (on every target).
-        var dev = Synth.Program("pliers", "dev") + Infra.Tests.Aws.AwsStacks.Yaml("pliers", "dev") + Synth.Cli([.. Synth.Args("pliers", "dev"), "--target", "kubernetes"]).Stdout;
-        foreach (var line in r.Stdout.Split('\n').Where(l => l.Contains("version:"))) Assert.Contains(line, dev);
+        // The versions real stacks pin (on every target) are the ones the discovery run pins.
+        var programs = Synth.Program("pliers", "dev") + Infra.Tests.Aws.AwsStacks.Yaml("pliers", "dev") + Synth.Cli([.. Synth.Args("pliers", "dev"), "--target", "kubernetes"]).Stdout;
+        // Provider plugin versions are the `options.version` of each resource (a property such as an EKS cluster's
+        // Kubernetes `version` is not one).
+        static IEnumerable<string> PluginVersions(string yaml) => System.Text.RegularExpressions.Regex
+            .Matches(yaml, @"\n    options:\n(?:      .*\n)*?      version: (\S+)\n").Select(m => m.Groups[1].Value).Distinct();
+        var pinned = PluginVersions(r.Stdout).ToHashSet();
+        Assert.NotEmpty(pinned);
+        foreach (var v in PluginVersions(programs)) Assert.Contains(v, pinned);
     }
 }

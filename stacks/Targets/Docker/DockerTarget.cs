@@ -33,14 +33,22 @@ public static class DockerTarget
             [Feature.AcmeCertificates] = "platform:host and platform:acmeEmail are not used: the proxy serves the certificate from tlsCertificate / tlsPrivateKey",
         });
 
-    public static StackProgram Translate(ComposedSystem composed)
+    public static StackProgram Translate(ComposedSystem composed) => Translate(composed, null);
+
+    /// <summary>
+    /// Where another target puts this translation (the host target: one copy per server, each under its own parent
+    /// and name, with no stack outputs of its own). Null: a program of its own, named after the system, with outputs.
+    /// </summary>
+    public sealed record Placement(Construct Parent, string Name, bool Export);
+
+    public static StackProgram Translate(ComposedSystem composed, Placement? at)
     {
         var def = composed.Definition;
         var settings = composed.Settings;
         var profile = settings.Environment;
 
-        var program = new StackProgram(Composition.StackSettings.Project, settings.Stack);
-        var system = new ComponentGroup(program, def.Name, "System");
+        var program = at?.Parent.Program ?? new StackProgram(Composition.StackSettings.Project, settings.Stack);
+        var system = new ComponentGroup(at?.Parent ?? program, at?.Name ?? def.Name, "System");
         var networks = def.Networks.Count == 0
             ? new Dictionary<string, DockerNetwork> { ["default"] = new DockerNetwork(system, "default") }
             : def.Networks.ToDictionary(n => n.Name, n => new DockerNetwork(system, n.Name, n.Internal, n.Subnet));
@@ -116,7 +124,7 @@ public static class DockerTarget
         }
 
         if (def.Monitoring is { } m)
-            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache);
+            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache, export: at?.Export ?? true);
 
         if (db is not null && composed.Backups != BackupSchedule.None)
         {
@@ -132,7 +140,7 @@ public static class DockerTarget
             });
         }
 
-        Export(program, def, services);
+        if (at?.Export ?? true) Export(program, def, services);
         return program;
     }
 
@@ -250,7 +258,7 @@ public static class DockerTarget
     ];
 
     private static void AddMonitoring(ComponentGroup system, SystemDefinition def, MonitoringDef m, EnvironmentProfile profile,
-        IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache)
+        IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache, bool export)
     {
         var jobs = new List<ScrapeJob> { new("prometheus", ["localhost:9090"]) };
         foreach (var svc in def.Services.Where(s => s.MetricsPath is not null && s.PrimaryPort is not null))
@@ -281,7 +289,7 @@ public static class DockerTarget
             Limits = profile.Scale(new ResourceLimits(1, 1024)),
         });
         if (exporters) monitoring.AddExporters(db, cache);
-        if (monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
+        if (export && monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
     }
 
     private static void Export(StackProgram program, SystemDefinition def, Dictionary<string, DockerService> services)
