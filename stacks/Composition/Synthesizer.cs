@@ -23,8 +23,33 @@ public static class Synthesizer
     {
         ["docker"] = (DockerTarget.Capabilities, DockerTarget.Translate),
         ["kubernetes"] = (KubernetesTarget.Capabilities, KubernetesTarget.Translate),
-        ["aws"] = (AwsTarget.Capabilities, AwsTarget.Translate),
+        ["aws"] = (AwsTarget.Capabilities, c => AwsTarget.Translate(c, WorkloadsOnEks)),
     };
+
+    /// <summary>
+    /// The seam between the two targets, and the only place that knows both: the aws target's EKS binding in the
+    /// Kubernetes translation's terms, then the Kubernetes translation deploys the workloads onto that cluster.
+    /// </summary>
+    public static void WorkloadsOnEks(ComposedSystem system, EksBinding eks, Construct parent)
+    {
+        ManagedData? Managed(string? name, int port, Value? host, Value? password) =>
+            name is null || !eks.ManagedReferences.TryGetValue(name, out var reference) ? null
+                : new ManagedData(reference.Key, reference.Value, host ?? "", port, password);
+        var binding = new ClusterBinding(
+            eks.Kubeconfig,
+            eks.Images.ToDictionary(e => e.Key, e => (Value)e.Value, StringComparer.Ordinal),
+            eks.SpotServices,
+            eks.CapacityLabel,
+            eks.StorageClass,
+            eks.PrivateSubnetCidrs,
+            Managed(system.Database?.Name, eks.Database?.Port ?? 5432, eks.Database?.Host, eks.Database?.Password),
+            Managed(system.Cache?.Name, eks.CachePort, null, null),
+            new ObjectStorageBackup(eks.BackupServiceAccount, eks.BackupRoleArn, eks.BackupBucket, KubernetesTarget.AwsCliImage))
+        {
+            OriginHost = eks.OriginHost,
+        };
+        KubernetesTarget.DeployOnto(system, binding, parent);
+    }
 
     /// <summary>The capabilities of a target (for tests and documentation).</summary>
     public static TargetCapabilities CapabilitiesOf(string target) => Translations[target].Capabilities;
