@@ -341,7 +341,7 @@ public class AwsProgramTests
     [Fact]
     public void The_example_stack_file_synthesizes()
     {
-        var r = Programs.Synth.CliIn(Programs.Synth.RepoRoot(), "synth", "--stack", "normaldance-aws");
+        var r = Programs.Synth.CliIn(Programs.Synth.RepoRoot(), "synth", "--stack", "prod");
         Assert.True(r.Exit == 0, r.Stderr);
         Assert.Empty(Validator.Validate(r.Stdout));
     }
