@@ -67,12 +67,29 @@ public static class Synthesizer
         var (capabilities, translate) = Translations[settings.Target];
         var composed = SystemComposer.Compose(def, settings);
         var program = translate(composed);
-        foreach (var package in program.AllInOrder.Where(r => !r.IsProvider).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
+        // Docker stacks start the chain in dev; docker staging/prod programs stay as they were (nothing promotes from them
+        // in the chain, and a docker stack cannot promote: it pins its images).
+        if (settings.Target == "docker" && settings.Environment.Name == "dev") ExportDigests(program, composed);
+        foreach (var package in program.AllInOrder.Where(r => !r.IsProvider && r.Package != "pulumi").Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
             program.DefaultProvider(package);
         // Waivers name a component of the system; resources carry their path below the root, e.g. "pinai/registry".
         var waivers = def.Waivers.Select(w => w with { Component = def.Name + "/" + w.Component }).ToList();
         var report = PolicyEngine.Enforce(program, settings.Environment.Name, waivers);
         return new Synthesis(program, report, capabilities.NotOnTarget(composed));
+    }
+
+    /// <summary>
+    /// Promotion source on Docker: <c>images</c>, per service with an image the stack pins (not a stand-in, a system
+    /// default or a local build), the RemoteImage's <c>repoDigest</c> (<c>repo@sha256:…</c>), i.e. exactly what ran, which
+    /// the next stack reads through its stack reference.
+    /// </summary>
+    private static void ExportDigests(StackProgram program, ComposedSystem composed)
+    {
+        var digests = new List<KeyValuePair<string, Value>>();
+        foreach (var svc in composed.Services.Where(s => s.Image is { BuildContext: null, PromotedFrom: null } && s.Def.DefaultImage is null))
+            if (program.AllInOrder.FirstOrDefault(r => r.Type == "docker:index/remoteImage:RemoteImage" && r.Name == $"{composed.Name}-{svc.Name}-image") is { } image)
+                digests.Add(new(svc.Name, new OutputRef(image, "repoDigest")));
+        if (digests.Count > 0) program.Export("images", new MapValue(digests));
     }
 
     /// <summary>A service whose replica count the system fixes (a Raft member, a single IPFS node) cannot be scaled by a stack.</summary>

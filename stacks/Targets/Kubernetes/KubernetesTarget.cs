@@ -48,9 +48,10 @@ public static class KubernetesTarget
             Description: "The cluster's kubeconfig (pulumi config set --secret kubeconfig < ~/.kube/config)."));
         program.DefaultProvider("kubernetes", new Infra.Providers.Kubernetes.Provider { Kubeconfig = kubeconfig.Ref });
         var system = new ComponentGroup(program, c.Definition.Name, "System");
-        Deploy(c, system, null);
+        var images = Deploy(c, system, null);
         program.Export("system", c.Definition.Name);
         program.Export("namespace", c.Profile.Namespace);
+        ExportImages(program, images);
         var standIns = c.Services.Where(s => s.StandIn).Select(s => (Value)s.Name).ToList();
         if (standIns.Count > 0) program.Export("standIns", new ListValue(standIns));
         return program;
@@ -67,13 +68,24 @@ public static class KubernetesTarget
         var program = parent.Program;
         program.DefaultProvider("kubernetes", new Infra.Providers.Kubernetes.Provider { Kubeconfig = binding.Kubeconfig });
         var group = new ComponentGroup(parent, "workloads", "Workloads (Kubernetes)");
-        Deploy(c, group, binding);
+        var images = Deploy(c, group, binding);
         program.Export("namespace", c.Profile.Namespace);
+        ExportImages(program, images);
         var standIns = c.Services.Where(s => s.StandIn).Select(s => (Value)s.Name).ToList();
         if (standIns.Count > 0) program.Export("standIns", new ListValue(standIns));
     }
 
-    private static void Deploy(ComposedSystem c, ComponentGroup system, ClusterBinding? onto)
+    /// <summary>
+    /// <c>images</c>: per service (stand-ins excluded), the reference its serving pods run, for the next stack's promotion.
+    /// What was configured is exported as such: a tag is promoted as a tag, so the chain is pinned only when dev's digests
+    /// are promoted (or the stack pins <c>name@sha256:…</c>).
+    /// </summary>
+    private static void ExportImages(StackProgram program, IReadOnlyList<KeyValuePair<string, Value>> images)
+    {
+        if (images.Count > 0) program.Export("images", new MapValue(images));
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, Value>> Deploy(ComposedSystem c, ComponentGroup system, ClusterBinding? onto)
     {
         var profile = c.Profile;
         var def = c.Definition;
@@ -181,12 +193,39 @@ public static class KubernetesTarget
         AddNetworkPolicies(system, c, nsResources, onto);
         if (c.Proxy is { } proxy) AddIngress(system, c, proxy, services, nsResources, onto);
         if (c.Monitoring is { } monitoring) AddMonitoring(system, c, monitoring, nsResources[MonitoringNamespace], storageClass);
+        // The serving track: blue-green's live colour, a canary's stable side, or the only one.
+        var deployed = new List<KeyValuePair<string, Value>>();
+        foreach (var svc in c.Services.Where(s => !s.StandIn))
+        {
+            var a = services[svc.Name].Args;
+            deployed.Add(new(svc.Name, (a.Tracks.FirstOrDefault(t => t.Name == a.ServiceTrack) ?? a.Tracks[0]).Image));
+        }
+        return deployed;
     }
 
     /// <summary>Seed 004: hourly in production (plus the daily dump), daily in staging.</summary>
     private static IReadOnlyList<KubeBackupRun> BackupRuns(ComposedSystem c) => c.Backups == BackupSchedule.HourlyAndDaily
         ? [new KubeBackupRun("hourly", "0 * * * *"), new KubeBackupRun("daily", "0 2 * * *")]
         : [new KubeBackupRun("daily", "0 2 * * *")];
+
+    /// <summary>The resource key of the stack reference promoted images are read from.</summary>
+    public const string PromotionReference = "promoted-from";
+
+    /// <summary>
+    /// A service's image read from the previous stack's <c>images</c> output, by key (a per-key read keeps a secret
+    /// output secret); one <c>pulumi:pulumi:StackReference</c> per program, named by <c>platform:promoteFrom</c>.
+    /// </summary>
+    private static Value Promoted(Construct system, string from, string service)
+    {
+        var program = system.Program;
+        var reference = program.AllInOrder.FirstOrDefault(r => r.Type == StackReferenceType)
+            ?? system.AddUntyped(PromotionReference, StackReferenceType, new Props { ["name"] = from });
+        if (Prop(reference) != from) throw new SynthesisException($"two promotion sources in one program: {Prop(reference)} and {from}");
+        return new OutputRef(reference, $"outputs[\"images\"][\"{service}\"]");
+        static string? Prop(Resource r) => r.Properties.Get("name") is Str { Text: var t } ? t : null;
+    }
+
+    public const string StackReferenceType = "pulumi:pulumi:StackReference";
 
     /// <summary>
     /// An image on a cluster with repositories: a setting that is a tag only (no '/', e.g. <c>1.4.2</c>) names that tag in
@@ -218,7 +257,7 @@ public static class KubernetesTarget
         if (svc.Def.MinReplicas > 1 && c.Settings.Replicas.TryGetValue(svc.Name, out var wanted) && wanted < svc.Def.MinReplicas)
             throw new InputException(c.Settings.File, $"platform:replicas.{svc.Name}", wanted.ToString(CultureInfo.InvariantCulture),
                 $"below what its disruption budget needs: system '{def.Name}' keeps {svc.Def.MinReplicas - 1} of '{svc.Name}' available during disruptions, so it needs at least {svc.Def.MinReplicas} replicas");
-        var image = svc.Image?.Reference ?? SystemComposer.StandInImage;
+        var image = svc.Image is { PromotedFrom: { } from } ? Promoted(system, from, svc.Name) : (Value)(svc.Image?.Reference ?? SystemComposer.StandInImage);
         if (svc.StandIn)
             system.Program.Notes.Add($"stand-in: '{svc.Name}' has no image configured (platform:images.{svc.Name}); dev runs {SystemComposer.StandInImage} answering {(svc.Def.PrimaryPort is null ? "nothing (worker)" : $"HTTP on port {svc.Def.PrimaryPort.ContainerPort}")} in its place");
         var tracks = Tracks(svc, image, c, onto);
@@ -492,9 +531,9 @@ public static class KubernetesTarget
     public static bool Tls(ComposedSystem c) => c.Profile.RequireTls || c.Settings.Tls;
 
     /// <summary>The sets of pods of a service: one, two colours (blue-green), or stable + canary.</summary>
-    private static (IReadOnlyList<KubeTrack> Tracks, string? Live) Tracks(ComposedService svc, string image, ComposedSystem c, ClusterBinding? onto)
+    private static (IReadOnlyList<KubeTrack> Tracks, string? Live) Tracks(ComposedService svc, Value image, ComposedSystem c, ClusterBinding? onto)
     {
-        Value On(string reference) => svc.StandIn ? reference : ImageOn(onto, svc.Name, reference);
+        Value On(Value reference) => svc.StandIn || reference is not Str { Text: var text } ? reference : ImageOn(onto, svc.Name, text);
         if (svc.Release is not { } r) return ([new KubeTrack("", On(image), svc.Replicas)], null);
         if (r.Kind == ReleaseKind.BlueGreen)
             return ([new KubeTrack("blue", On(r.BlueImage ?? image), svc.Replicas), new KubeTrack("green", On(r.GreenImage ?? image), svc.Replicas)], r.Active);
