@@ -47,6 +47,7 @@ public static class Synthesizer
             new ObjectStorageBackup(eks.BackupServiceAccount, eks.BackupRoleArn, eks.BackupBucket, KubernetesTarget.AwsCliImage))
         {
             OriginHost = eks.OriginHost,
+            ReadyAfter = eks.Ready,
         };
         KubernetesTarget.DeployOnto(system, binding, parent);
     }

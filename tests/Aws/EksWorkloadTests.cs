@@ -49,6 +49,9 @@ public class EksWorkloadTests
         Assert.True(kubeconfig.IsSecret);
         Assert.Contains(AwsStacks.Refs(kubeconfig), r => r.Type == "aws:eks/cluster:Cluster");
         Assert.DoesNotContain(kubeconfig.Walk(), v => v is ConfigRef);
+        // Nothing is applied before the nodes and the add-ons (CNI, CoreDNS, EBS CSI) exist.
+        Assert.Contains(provider.Options.DependsOn, r => r.Type == "aws:eks/nodeGroup:NodeGroup");
+        Assert.Contains(provider.Options.DependsOn, r => r.Type == "aws:eks/addon:Addon");
         Assert.All(p.AllInOrder.Where(r => r.Package == "kubernetes" && !r.IsProvider), r => Assert.NotEqual("aws", r.Package));
         Assert.DoesNotContain("kubeconfig:\n    type", AwsStacks.Yaml("normaldance", "prod"), StringComparison.Ordinal);
     }

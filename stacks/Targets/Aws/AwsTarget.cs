@@ -195,6 +195,7 @@ public static class AwsTarget
             Database = db is null ? null : (db.Address, ManagedDatabase.Port, db.Password),
             CachePort = ManagedCache.Port,
             OriginHost = aws.Origin,
+            Ready = [.. cluster.NodeGroups, .. cluster.Resources.Where(r => r.Type == Providers.Aws.Eks.Addon.TypeToken)],
             ManagedReferences = new Dictionary<string, KeyValuePair<string, Value>>(
                 new[]
                 {

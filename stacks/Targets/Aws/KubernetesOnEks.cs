@@ -51,6 +51,9 @@ public sealed record EksBinding(
     /// <summary>The node label (and spot taint key) telling spot from on-demand capacity.</summary>
     public string CapacityLabel { get; init; } = Components.Aws.NodeGroupSpec.CapacityLabel;
 
+    /// <summary>What must exist before anything is deployed onto the cluster: the node groups and the add-ons (CNI, CoreDNS, EBS CSI).</summary>
+    public IReadOnlyList<Resource> Ready { get; init; } = [];
+
     /// <summary>The host name the ingress serves behind CloudFront (null without a domain).</summary>
     public string? OriginHost { get; init; }
 }

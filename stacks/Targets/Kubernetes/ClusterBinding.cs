@@ -28,6 +28,9 @@ public sealed record ClusterBinding(
 {
     /// <summary>The public host name the ingress serves behind the CDN (its certificate comes from ACME), when the stack sets none.</summary>
     public string? OriginHost { get; init; }
+
+    /// <summary>Resources the explicit provider waits for (node groups, cluster add-ons), so nothing is applied to a cluster without nodes or DNS.</summary>
+    public IReadOnlyList<Resource> ReadyAfter { get; init; } = [];
 }
 
 /// <summary>A managed data service: the variable its clients get (secret connection URL), its host, port and password (secrets for the backup job).</summary>

@@ -66,7 +66,8 @@ public static class KubernetesTarget
     public static void DeployOnto(ComposedSystem c, ClusterBinding binding, Construct parent)
     {
         var program = parent.Program;
-        program.DefaultProvider("kubernetes", new Infra.Providers.Kubernetes.Provider { Kubeconfig = binding.Kubeconfig });
+        var provider = program.DefaultProvider("kubernetes", new Infra.Providers.Kubernetes.Provider { Kubeconfig = binding.Kubeconfig });
+        if (binding.ReadyAfter.Count > 0) provider.DependsOn(binding.ReadyAfter);
         var group = new ComponentGroup(parent, "workloads", "Workloads (Kubernetes)");
         var images = Deploy(c, group, binding);
         program.Export("namespace", c.Profile.Namespace);
