@@ -195,6 +195,10 @@ public static class KubernetesTarget
         if (c.Proxy is { } proxy) AddIngress(system, c, proxy, services, nsResources, onto);
         if (c.Monitoring is { } monitoring) AddMonitoring(system, c, monitoring, nsResources[MonitoringNamespace], storageClass);
         // The serving track: blue-green's live colour, a canary's stable side, or the only one.
+        var promoted = c.Services.Where(s => s.Image?.PromotedFrom is not null).ToList();
+        if (promoted.Count > 0)
+            system.Program.Notes.Add($"promotion: {string.Join(", ", promoted.Select(s => s.Name))} run the images stack {promoted[0].Image!.PromotedFrom} exported (output images, read at deployment; " +
+                "an unknown stack or a missing key fails `pulumi preview`); pin platform:images.<service> to override or roll back");
         var deployed = new List<KeyValuePair<string, Value>>();
         foreach (var svc in c.Services.Where(s => !s.StandIn))
         {
