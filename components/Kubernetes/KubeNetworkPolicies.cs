@@ -11,6 +11,11 @@ public sealed record KubeEndpoint(string Name, string Namespace, IReadOnlyDictio
     public bool InternetEgress { get; init; }
     /// <summary>Ports anyone may reach (the ingress controller's entry points).</summary>
     public IReadOnlyList<int> PublicPorts { get; init; } = [];
+    /// <summary>
+    /// Outside the cluster (a managed database or cache): reached at these address blocks, named by no pod labels and
+    /// given no ingress policy of its own (its security group admits the cluster nodes).
+    /// </summary>
+    public IReadOnlyList<string> Cidrs { get; init; } = [];
 }
 
 /// <summary><paramref name="From"/> may connect to <paramref name="To"/> on <paramref name="Port"/>.</summary>
@@ -105,7 +110,7 @@ public sealed class KubeNetworkPolicies : Construct
         {
             var incoming = args.Edges.Where(x => x.To == e.Name).ToList();
             var outgoing = args.Edges.Where(x => x.From == e.Name).ToList();
-            if (incoming.Count > 0 || e.PublicPorts.Count > 0)
+            if ((incoming.Count > 0 || e.PublicPorts.Count > 0) && e.Cidrs.Count == 0)
             {
                 var rules = incoming.GroupBy(x => x.From).Select(g => new NetworkPolicyIngressRule
                 {
@@ -124,7 +129,7 @@ public sealed class KubeNetworkPolicies : Construct
             {
                 var rules = outgoing.GroupBy(x => x.To).Select(g => new NetworkPolicyEgressRule
                 {
-                    To = [Peer(byName[g.Key], e.Namespace)],
+                    To = Peers(byName[g.Key], e.Namespace),
                     Ports = [.. g.Select(x => x.Port).Distinct().Select(Tcp)],
                 }).ToList();
                 if (e.InternetEgress)
@@ -146,6 +151,9 @@ public sealed class KubeNetworkPolicies : Construct
 
     private static LabelSelector Select(IReadOnlyDictionary<string, string> labels) =>
         new() { MatchLabels = labels.ToDictionary(l => l.Key, l => (Input<string>)l.Value) };
+
+    private static IReadOnlyList<NetworkPolicyPeer> Peers(KubeEndpoint other, string policyNamespace) =>
+        other.Cidrs.Count > 0 ? [.. other.Cidrs.Select(c => new NetworkPolicyPeer { IpBlock = new IPBlock { Cidr = c } })] : [Peer(other, policyNamespace)];
 
     /// <summary>A peer in the policy's own namespace is named by pod labels; elsewhere also by the namespace's name label.</summary>
     private static NetworkPolicyPeer Peer(KubeEndpoint other, string policyNamespace) => new()

@@ -52,6 +52,10 @@ public sealed record KubeWorkloadArgs
     public string Kind { get; init; } = "Service";
     /// <summary>Extra labels on the pods (e.g. the stand-in marker).</summary>
     public IReadOnlyDictionary<string, string> PodLabels { get; init; } = new Dictionary<string, string>();
+    /// <summary>Node labels the pods must run on (e.g. a node group's capacity type); none by default.</summary>
+    public IReadOnlyDictionary<string, string> NodeSelector { get; init; } = new Dictionary<string, string>();
+    /// <summary>Taints the pods tolerate, as (key, value, effect) with operator Equal (e.g. spot nodes' NoSchedule taint).</summary>
+    public IReadOnlyList<(string Key, string Value, string Effect)> Tolerations { get; init; } = [];
 }
 
 /// <summary>
@@ -322,6 +326,8 @@ public sealed class KubeWorkload : Construct
                 },
             ],
             Volumes = volumes,
+            NodeSelector = a.NodeSelector.Count == 0 ? null : a.NodeSelector.ToDictionary(e => e.Key, e => (Input<string>)e.Value),
+            Tolerations = a.Tolerations.Count == 0 ? null : [.. a.Tolerations.Select(t => new Toleration { Key = t.Key, Operator = "Equal", Value = t.Value, Effect = t.Effect })],
         };
     }
 }

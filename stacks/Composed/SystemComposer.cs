@@ -27,7 +27,8 @@ public static class SystemComposer
         foreach (var svc in InReferenceOrder(def))
         {
             var replicas = settings.Replicas.TryGetValue(svc.Name, out var r) ? r : svc.FixedReplicas ?? Math.Max(profile.Replicas, svc.MinReplicas);
-            var image = settings.Images.GetValueOrDefault(svc.Name) ?? (svc.DefaultImage is { } di ? new ImageSetting(di) : null);
+            var image = settings.Images.GetValueOrDefault(svc.Name) ?? (svc.DefaultImage is { } di ? new ImageSetting(di)
+                : settings.PromoteFrom is { } from ? ImageSetting.Promoted(from) : null);
             IReadOnlyList<string> command = svc.Command;
             var health = svc.Health;
             if (image is null) (command, health) = StandIn(def, svc);
@@ -159,7 +160,7 @@ public static class SystemComposer
         foreach (var name in settings.Releases.Keys)
             if (def.FindService(name) is null)
                 throw new InputException(settings.File, $"platform:releases.{name}", null, $"'{name}' is not a service of system '{def.Name}'; services: {known}");
-        if (!settings.Environment.AllowStandIns)
+        if (!settings.Environment.AllowStandIns && settings.PromoteFrom is null)
         {
             var missing = def.Services.Where(s => !settings.Images.ContainsKey(s.Name) && s.DefaultImage is null).Select(s => s.Name).ToList();
             if (missing.Count > 0)

@@ -11,7 +11,16 @@ using YamlDotNet.RepresentationModel;
 namespace Infra.Stacks.Composition;
 
 /// <summary>An application image: pulled by reference, or built from a local context.</summary>
-public sealed record ImageSetting(string Reference, string? BuildContext = null, string? Dockerfile = null);
+public sealed record ImageSetting(string Reference, string? BuildContext = null, string? Dockerfile = null)
+{
+    /// <summary>
+    /// Not pinned in this stack: the image is read at deployment from the stack reference named here (its output
+    /// <c>images</c>, one key per service); <see cref="Reference"/> then only describes where it comes from.
+    /// </summary>
+    public string? PromotedFrom { get; init; }
+
+    public static ImageSetting Promoted(string stackReference) => new($"(promoted from {stackReference})") { PromotedFrom = stackReference };
+}
 
 /// <summary>
 /// The shape decisions of one stack: which system, which environment, which target, images, replica
@@ -39,6 +48,27 @@ public sealed record StackSettings
     public string? AcmeEmail { get; init; }
     /// <summary>Whether the stack's config holds <c>platform:kubeconfig</c> (a secret: its value is never read); null when no config was read (flags).</summary>
     public bool? HasKubeconfig { get; init; }
+    /// <summary>
+    /// <c>platform:promoteFrom</c>: the stack (organization/project/stack) whose exported <c>images</c> this one deploys
+    /// for every service it does not pin in <c>platform:images</c>; "none" turns promotion off. Null: the default (<see cref="PromoteFrom"/>).
+    /// </summary>
+    public string? PromoteFromSetting { get; init; }
+
+    /// <summary>The value that turns promotion off.</summary>
+    public const string NoPromotion = "none";
+
+    /// <summary>
+    /// Where unpinned images come from, or null (dev, the docker target, or "none"): by default the previous environment
+    /// of the chain on the same backend, <c>organization/platform/dev</c> for staging and <c>organization/platform/staging</c> for prod.
+    /// </summary>
+    public string? PromoteFrom => Target == "docker" || PromoteFromSetting == NoPromotion ? null
+        : PromoteFromSetting ?? Environment.Name switch
+        {
+            "staging" => $"organization/{Project}/dev",
+            "prod" => $"organization/{Project}/staging",
+            _ => null,
+        };
+
     /// <summary>The aws target's settings (<c>platform:aws</c>, a mapping), read by stacks/Targets/Aws/AwsSettings.</summary>
     public YamlNode? Aws { get; init; }
     /// <summary>The servers of the host target (<c>platform:servers</c>): existing machines or ones created on AWS.</summary>
@@ -72,7 +102,7 @@ public sealed record StackSettings
     /// <summary>The keys that decide the program's shape: never secrets, so their values may appear in errors.</summary>
     public static readonly string[] ShapeKeys =
         [Prefix + "system", Prefix + "environment", Prefix + "target", Prefix + "images", Prefix + "replicas", Prefix + "ports", Prefix + "tls",
-         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail", Prefix + "aws", HostConfig.ServersKey];
+         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail", Prefix + "aws", HostConfig.ServersKey, Prefix + "promoteFrom"];
 
     /// <summary>The secret holding the cluster's kubeconfig (the Kubernetes target's provider reads it as <c>${kubeconfig}</c>).</summary>
     public const string KubeconfigKey = "kubeconfig";
@@ -161,6 +191,7 @@ public sealed record StackSettings
         var releases = new Dictionary<string, Composed.ReleaseStrategy>(StringComparer.Ordinal);
         var kubeconfigSeen = false;
         YamlNode? aws = null;
+        string? promoteFrom = null;
         bool tls = false;
         var images = new Dictionary<string, ImageSetting>(StringComparer.Ordinal);
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -203,6 +234,7 @@ public sealed record StackSettings
                     break;
                 case "platform:aws": aws = v; break;
                 case HostConfig.ServersKey: servers = HostConfig.Parse(file, v); break;
+                case "platform:promoteFrom": promoteFrom = Scalar(file, key, v, "a stack reference organization/project/stack, or none"); break;
                 case "platform:kubeconfig":
                     // Under the engine every value arrives decrypted and unmarked; in a stack file it must be a secret.
                     if (!fromEngine) throw new InputException(file, key, null, "must be a secret: pulumi config set --secret kubeconfig < ~/.kube/config");
@@ -231,7 +263,7 @@ public sealed record StackSettings
                 $"disagrees with the stack name '{stack}' (PULUMI_STACK): a stack named after an environment deploys that environment; if you did not pick stack '{stack}', an exported PULUMI_STACK is overriding the one Pulumi passes: unset it");
         var settings = Create(stack, system, environment, target ?? "docker", images, replicas, ports, tls, file) with
         {
-            Releases = releases, Host = host, AcmeEmail = acmeEmail, HasKubeconfig = kubeconfigSeen, Aws = aws,
+            Releases = releases, Host = host, AcmeEmail = acmeEmail, HasKubeconfig = kubeconfigSeen, Aws = aws, PromoteFromSetting = promoteFrom,
             Servers = servers, SecretKeys = otherKeys.Select(k => k[Prefix.Length..]).ToHashSet(StringComparer.Ordinal),
         };
         CheckClusterInputs(settings);
@@ -304,10 +336,22 @@ public sealed record StackSettings
         if (s.AcmeEmail is { } mail && !IsEmail(mail))
             throw new InputException(s.File, Prefix + "acmeEmail", mail, "not an e-mail address: local@domain.tld");
         foreach (var (svc, r) in s.Releases) CheckRelease(s.File, $"{Prefix}releases.{svc}", r);
+        if (s.PromoteFromSetting is { } from and not NoPromotion)
+        {
+            if (s.Target == "docker")
+                throw new InputException(s.File, Prefix + "promoteFrom", from, "the docker target pins its images in platform:images (it exports the digests it deployed for the next stack); set promoteFrom on a kubernetes or aws stack");
+            if (!IsStackReference(from))
+                throw new InputException(s.File, Prefix + "promoteFrom", from, $"not a stack reference: organization/project/stack, each part letters, digits, '-', '_' or '.', e.g. organization/{Project}/dev (the local file backend's organization is literally 'organization'), or none");
+            if (from.Split('/') is [_, var project, var stack] && project == Project && stack == s.Stack)
+                throw new InputException(s.File, Prefix + "promoteFrom", from, "a stack cannot promote from itself; name the previous environment's stack");
+        }
         if (s.Target == "kubernetes" && s.HasKubeconfig == false)
             throw new InputException(s.File, Prefix + KubeconfigKey, null,
                 "missing: the kubernetes target deploys through an explicit provider whose kubeconfig is this secret; set it with `pulumi config set --secret kubeconfig < ~/.kube/config`");
     }
+
+    /// <summary><c>organization/project/stack</c>, the form a <c>pulumi:pulumi:StackReference</c> name takes on every backend.</summary>
+    public static bool IsStackReference(string s) => s.Split('/') is [var org, var project, var stack] && IsStackName(org) && IsStackName(project) && IsStackName(stack);
 
     public static bool IsDnsName(string s)
     {

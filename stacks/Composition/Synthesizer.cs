@@ -24,9 +24,35 @@ public static class Synthesizer
     {
         ["docker"] = (DockerTarget.Capabilities, DockerTarget.Translate),
         ["kubernetes"] = (KubernetesTarget.Capabilities, KubernetesTarget.Translate),
-        ["aws"] = (AwsTarget.Capabilities, AwsTarget.Translate),
+        ["aws"] = (AwsTarget.Capabilities, c => AwsTarget.Translate(c, WorkloadsOnEks)),
         ["host"] = (HostTarget.Capabilities, HostTarget.Translate),
     };
+
+    /// <summary>
+    /// The seam between the two targets, and the only place that knows both: the aws target's EKS binding in the
+    /// Kubernetes translation's terms, then the Kubernetes translation deploys the workloads onto that cluster.
+    /// </summary>
+    public static void WorkloadsOnEks(ComposedSystem system, EksBinding eks, Construct parent)
+    {
+        ManagedData? Managed(string? name, int port, Value? host, Value? password) =>
+            name is null || !eks.ManagedReferences.TryGetValue(name, out var reference) ? null
+                : new ManagedData(reference.Key, reference.Value, host ?? "", port, password);
+        var binding = new ClusterBinding(
+            eks.Kubeconfig,
+            eks.Images.ToDictionary(e => e.Key, e => (Value)e.Value, StringComparer.Ordinal),
+            eks.SpotServices,
+            eks.CapacityLabel,
+            eks.StorageClass,
+            eks.PrivateSubnetCidrs,
+            Managed(system.Database?.Name, eks.Database?.Port ?? 5432, eks.Database?.Host, eks.Database?.Password),
+            Managed(system.Cache?.Name, eks.CachePort, null, null),
+            new ObjectStorageBackup(eks.BackupServiceAccount, eks.BackupRoleArn, eks.BackupBucket, KubernetesTarget.AwsCliImage))
+        {
+            OriginHost = eks.OriginHost,
+            ReadyAfter = eks.Ready,
+        };
+        KubernetesTarget.DeployOnto(system, binding, parent);
+    }
 
     /// <summary>The capabilities of a target (for tests and documentation).</summary>
     public static TargetCapabilities CapabilitiesOf(string target) => Translations[target].Capabilities;
@@ -48,7 +74,10 @@ public static class Synthesizer
         {
             composed = SystemComposer.Compose(def, settings);
             program = translate(composed);
-            foreach (var package in program.AllInOrder.Where(r => !r.IsProvider && r.Options.Provider is null).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
+            // Docker stacks start the chain in dev; docker staging/prod programs stay as they were (nothing promotes from them
+            // in the chain, and a docker stack cannot promote: it pins its images).
+            if (settings.Target == "docker" && settings.Environment.Name == "dev") ExportDigests(program, composed);
+            foreach (var package in program.AllInOrder.Where(r => !r.IsProvider && r.Package != "pulumi" && r.Options.Provider is null).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
                 program.DefaultProvider(package);
         }
         // Waivers name a component of the system; resources carry their path below the root, e.g. "pinai/registry".
@@ -56,6 +85,20 @@ public static class Synthesizer
         PolicyReport report;
         using (Phases.Time("policies")) report = PolicyEngine.Enforce(program, settings.Environment.Name, waivers);
         return new Synthesis(program, report, capabilities.NotOnTarget(composed));
+    }
+
+    /// <summary>
+    /// Promotion source on Docker: <c>images</c>, per service with an image the stack pins (not a stand-in, a system
+    /// default or a local build), the RemoteImage's <c>repoDigest</c> (<c>repo@sha256:…</c>), i.e. exactly what ran, which
+    /// the next stack reads through its stack reference.
+    /// </summary>
+    private static void ExportDigests(StackProgram program, ComposedSystem composed)
+    {
+        var digests = new List<KeyValuePair<string, Value>>();
+        foreach (var svc in composed.Services.Where(s => s.Image is { BuildContext: null, PromotedFrom: null } && s.Def.DefaultImage is null))
+            if (program.AllInOrder.FirstOrDefault(r => r.Type == "docker:index/remoteImage:RemoteImage" && r.Name == $"{composed.Name}-{svc.Name}-image") is { } image)
+                digests.Add(new(svc.Name, new OutputRef(image, "repoDigest")));
+        if (digests.Count > 0) program.Export("images", new MapValue(digests));
     }
 
     /// <summary>A service whose replica count the system fixes (a Raft member, a single IPFS node) cannot be scaled by a stack.</summary>

@@ -296,8 +296,9 @@ public class AwsProgramTests
         Assert.Equal("production", seen.Namespace);
         Assert.Contains("api", seen.Images.Keys);
         Assert.DoesNotContain(program.Notes, n => n.StartsWith("workloads: not on this target", StringComparison.Ordinal));
-        // Without a workload translation the program says aloud that nothing runs yet.
-        Assert.Contains(AwsStacks.Program("normaldance", "prod").Notes, n => n.StartsWith("workloads: not on this target yet", StringComparison.Ordinal));
+        // Without a workload translation the program says aloud that nothing runs; the composition root always wires one.
+        Assert.Contains(AwsTarget.Translate(composed).Notes, n => n.StartsWith("workloads: not on this target yet", StringComparison.Ordinal));
+        Assert.DoesNotContain(AwsStacks.Program("normaldance", "prod").Notes, n => n.StartsWith("workloads: not on this target yet", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -325,7 +326,7 @@ public class AwsProgramTests
         Assert.Contains("target aws", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("estimated monthly cost (prod)", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("not on this target", r.Stdout, StringComparison.Ordinal);
-        Assert.Contains("workloads: not on this target yet", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("workloads: not on this target yet", r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -340,7 +341,7 @@ public class AwsProgramTests
     [Fact]
     public void The_example_stack_file_synthesizes()
     {
-        var r = Programs.Synth.CliIn(Programs.Synth.RepoRoot(), "synth", "--stack", "normaldance-aws");
+        var r = Programs.Synth.CliIn(Programs.Synth.RepoRoot(), "synth", "--stack", "prod");
         Assert.True(r.Exit == 0, r.Stderr);
         Assert.Empty(Validator.Validate(r.Stdout));
     }

@@ -24,6 +24,7 @@ public static class AwsStacks
             foreach (var svc in def.Services.Where(s => s.DefaultImage is null))
                 sb.Append($"    {svc.Name}: registry.example.com/{system}/{svc.Name}:1.4.2\n");
         }
+        if (env != "dev") sb.Append("  platform:acmeEmail: ops@example.com\n");
         if (!withAws) return sb.ToString();
         sb.Append("  platform:aws:\n    region: eu-west-1\n    apiAccessCidrs: [203.0.113.0/24]\n");
         if (env != "dev") sb.Append("    domain: app.example.com\n");

@@ -10,13 +10,14 @@ public class RepoStackFilesTests
         Directory.GetFiles(Synth.RepoRoot(), "Pulumi.*.yaml").Select(f => Path.GetFileName(f)[7..^5]).Order(StringComparer.Ordinal).Select(s => new object[] { s });
 
     [Fact]
-    public void The_promotion_chain_is_normaldance_from_docker_to_kubernetes()
+    public void The_promotion_chain_is_normaldance_from_docker_to_kubernetes_to_aws()
     {
         string Text(string stack) => File.ReadAllText(Path.Combine(Synth.RepoRoot(), $"Pulumi.{stack}.yaml"));
         Assert.Contains("platform:system: normaldance", Text("dev"));
         Assert.Contains("platform:target: docker", Text("dev"));
         Assert.Contains("platform:target: kubernetes", Text("staging"));
-        Assert.Contains("platform:target: kubernetes", Text("prod"));
+        Assert.Contains("platform:target: aws", Text("prod"));
+        Assert.All(new[] { "staging", "prod" }, s => Assert.Contains("platform:system: normaldance", Text(s)));
     }
 
     [Theory]

@@ -12,25 +12,19 @@ namespace Infra.Stacks.Targets.Aws;
 /// zones, EKS with managed node groups, ECR per application image, RDS PostgreSQL and ElastiCache Redis in place of
 /// the in-cluster database and cache, an S3 backup bucket with Glacier, CloudFront with an ACM certificate, and KMS
 /// keys. The workloads themselves are the Kubernetes translation's job: it is handed an <see cref="EksBinding"/>
-/// through <see cref="ClusterWorkloads"/>; until one is wired the program provisions the platform only and says so.
+/// through <see cref="ClusterWorkloads"/> (the composition root wires it); without one the program provisions the platform only and says so.
 /// </summary>
 public static class AwsTarget
 {
-    private const string Pending = "not deployed by aws stacks yet: the workloads go onto EKS through the kubernetes translation once it is wired to EksBinding";
-
     public static readonly TargetCapabilities Capabilities = new("aws",
-        new HashSet<Feature> { Feature.DataReplicas },
+        new HashSet<Feature> { Feature.DataReplicas, Feature.Autoscaling, Feature.DisruptionBudgets, Feature.PerEdgeIsolation, Feature.ReadOnlyRootFilesystem, Feature.ProgressiveRelease, Feature.AcmeCertificates },
         new Dictionary<Feature, string>
         {
             [Feature.HostPorts] = "nothing is published on a node; public traffic enters through CloudFront (HTTPS) to the ingress",
             [Feature.LocalImageBuild] = "the cloud cannot build from a local folder: push the tag to the ECR repository this stack exports (repositoryUrls)",
-            [Feature.StartOrder] = Pending,
-            [Feature.Autoscaling] = Pending + " (node groups already scale between their min and max)",
-            [Feature.DisruptionBudgets] = Pending,
-            [Feature.PerEdgeIsolation] = "data services admit only the cluster nodes' security group; pod-to-pod edges: " + Pending,
-            [Feature.ReadOnlyRootFilesystem] = Pending,
-            [Feature.ProgressiveRelease] = Pending,
+            [Feature.StartOrder] = "pods start together on EKS; readiness probes keep traffic away until each is ready",
             [Feature.DataExporters] = "RDS and ElastiCache publish their metrics to CloudWatch (and Performance Insights); no exporter sidecars",
+            [Feature.TlsFromStackSecrets] = "CloudFront serves platform:aws.domain with an ACM certificate; the ingress gets its origin certificate from ACME; tlsCertificate / tlsPrivateKey are not used",
         });
 
     /// <summary>The service account name of the backup job (its IAM role trusts only this one).</summary>
@@ -197,6 +191,11 @@ public static class AwsTarget
         var binding = new EksBinding(cluster.Kubeconfig, cluster.ClusterName, db?.ConnectionUrl, cache?.ConnectionUrl, registry.RepositoryUrls,
             aws.Spot, profile.Namespace, BackupServiceAccount, backupRole.Outputs.Arn, backups.BucketName, "gp3")
         {
+            PrivateSubnetCidrs = [.. aws.Private.Select(c => c.ToString())],
+            Database = db is null ? null : (db.Address, ManagedDatabase.Port, db.Password),
+            CachePort = ManagedCache.Port,
+            OriginHost = aws.Origin,
+            Ready = [.. cluster.NodeGroups, .. cluster.Resources.Where(r => r.Type == Providers.Aws.Eks.Addon.TypeToken)],
             ManagedReferences = new Dictionary<string, KeyValuePair<string, Value>>(
                 new[]
                 {

@@ -38,12 +38,30 @@ public sealed record EksBinding(
     /// REDIS_URL), here with TLS (<c>sslmode=require</c>, <c>rediss://</c>).
     /// </summary>
     public IReadOnlyDictionary<string, KeyValuePair<string, Value>> ManagedReferences { get; init; } = new Dictionary<string, KeyValuePair<string, Value>>();
+
+    /// <summary>The private subnets' blocks, where RDS and ElastiCache live: the only egress the workloads get to the data ports.</summary>
+    public IReadOnlyList<string> PrivateSubnetCidrs { get; init; } = [];
+
+    /// <summary>The database's host, port and password (secret), for the backup job's pg_dump.</summary>
+    public (Value Host, int Port, Value Password)? Database { get; init; }
+
+    /// <summary>The cache's port (clients get <see cref="CacheUrl"/>).</summary>
+    public int CachePort { get; init; } = 6379;
+
+    /// <summary>The node label (and spot taint key) telling spot from on-demand capacity.</summary>
+    public string CapacityLabel { get; init; } = Components.Aws.NodeGroupSpec.CapacityLabel;
+
+    /// <summary>What must exist before anything is deployed onto the cluster: the node groups and the add-ons (CNI, CoreDNS, EBS CSI).</summary>
+    public IReadOnlyList<Resource> Ready { get; init; } = [];
+
+    /// <summary>The host name the ingress serves behind CloudFront (null without a domain).</summary>
+    public string? OriginHost { get; init; }
 }
 
 /// <summary>
 /// Deploys a composed system's workloads onto the cluster described by <paramref name="binding"/>, under
 /// <paramref name="parent"/> (the resources it adds must use an explicit kubernetes provider built from the
 /// binding's kubeconfig). The composition root passes one to <see cref="AwsTarget.Translate(ComposedSystem, ClusterWorkloads?)"/>;
-/// none is wired yet, so aws stacks provision the platform and say aloud that workloads are not deployed.
+/// the composition root wires the Kubernetes translation (adapting this binding to its own), so aws stacks deploy the workloads.
 /// </summary>
 public delegate void ClusterWorkloads(ComposedSystem system, EksBinding binding, Construct parent);

@@ -37,17 +37,60 @@ public static class KubernetesTarget
 
     private static readonly string[] PrivateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
+    /// <summary>The AWS CLI image the backup job uploads with on a cluster with object storage (pinned).</summary>
+    public const string AwsCliImage = "public.ecr.aws/aws-cli/aws-cli:2.22.35";
+
     public static StackProgram Translate(ComposedSystem c)
     {
         var settings = c.Settings;
-        var profile = c.Profile;
-        var def = c.Definition;
         var program = new StackProgram(Composition.StackSettings.Project, settings.Stack);
         var kubeconfig = program.DeclareConfig(new ConfigKey(Composition.StackSettings.KubeconfigKey, ConfigType.String, Secret: true,
             Description: "The cluster's kubeconfig (pulumi config set --secret kubeconfig < ~/.kube/config)."));
         program.DefaultProvider("kubernetes", new Infra.Providers.Kubernetes.Provider { Kubeconfig = kubeconfig.Ref });
+        var system = new ComponentGroup(program, c.Definition.Name, "System");
+        var images = Deploy(c, system, null);
+        program.Export("system", c.Definition.Name);
+        program.Export("namespace", c.Profile.Namespace);
+        ExportImages(program, images);
+        var standIns = c.Services.Where(s => s.StandIn).Select(s => (Value)s.Name).ToList();
+        if (standIns.Count > 0) program.Export("standIns", new ListValue(standIns));
+        return program;
+    }
 
-        var system = new ComponentGroup(program, def.Name, "System");
+    /// <summary>
+    /// The workloads of <paramref name="c"/> onto a cluster another translation provisions in the same program, under
+    /// <paramref name="parent"/>: the explicit provider's kubeconfig is the cluster output, the managed database/cache
+    /// replace the in-cluster StatefulSets, images come from the binding's repositories for tag-only settings, spot
+    /// services tolerate the spot taint, and the backup job writes to object storage with its IAM role.
+    /// </summary>
+    public static void DeployOnto(ComposedSystem c, ClusterBinding binding, Construct parent)
+    {
+        var program = parent.Program;
+        var provider = program.DefaultProvider("kubernetes", new Infra.Providers.Kubernetes.Provider { Kubeconfig = binding.Kubeconfig });
+        if (binding.ReadyAfter.Count > 0) provider.DependsOn(binding.ReadyAfter);
+        var group = new ComponentGroup(parent, "workloads", "Workloads (Kubernetes)");
+        var images = Deploy(c, group, binding);
+        program.Export("namespace", c.Profile.Namespace);
+        ExportImages(program, images);
+        var standIns = c.Services.Where(s => s.StandIn).Select(s => (Value)s.Name).ToList();
+        if (standIns.Count > 0) program.Export("standIns", new ListValue(standIns));
+    }
+
+    /// <summary>
+    /// <c>images</c>: per service (stand-ins excluded), the reference its serving pods run, for the next stack's promotion.
+    /// What was configured is exported as such: a tag is promoted as a tag, so the chain is pinned only when dev's digests
+    /// are promoted (or the stack pins <c>name@sha256:…</c>).
+    /// </summary>
+    private static void ExportImages(StackProgram program, IReadOnlyList<KeyValuePair<string, Value>> images)
+    {
+        if (images.Count > 0) program.Export("images", new MapValue(images));
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, Value>> Deploy(ComposedSystem c, ComponentGroup system, ClusterBinding? onto)
+    {
+        var profile = c.Profile;
+        var def = c.Definition;
+        var storageClass = onto?.StorageClass ?? profile.StorageClass;
         var appNs = profile.Namespace;
         var namespaces = new ComponentGroup(system, "namespaces", "Namespaces");
         var nsResources = new Dictionary<string, Resource>(StringComparer.Ordinal);
@@ -67,14 +110,47 @@ public static class KubernetesTarget
             });
         }
         Namespace(appNs, "restricted");
-        if (c.Database is not null || c.Cache is not null) Namespace(DatabaseNamespace, "restricted");
+        if (onto is null && (c.Database is not null || c.Cache is not null)) Namespace(DatabaseNamespace, "restricted");
         if (c.Monitoring is not null) Namespace(MonitoringNamespace, "privileged"); // node-exporter and the log collector read the node
         if (c.Proxy is not null) Namespace(NetworkingNamespace, "baseline");
 
         Value? dbUrl = null, redisUrl = null;
-        if (c.Database is { } db)
+        if (c.Database is { } db && onto is not null)
         {
-            var (w, pw) = Postgres(system, def, db, c);
+            var managed = onto.Database ?? throw new SynthesisException($"the cluster binding has no managed database for '{db.Name}'");
+            dbUrl = managed.Url;
+            if (c.Backups != BackupSchedule.None)
+            {
+                var storage = onto.Backup ?? throw new SynthesisException("the cluster binding has no object storage for the backup job");
+                var secrets = new ComponentGroup(system, SystemComposer.BackupName + "-secrets", "Secrets");
+                secrets.Add("database-password", new Secret
+                {
+                    Metadata = KubeDefaults.Meta(SystemComposer.BackupName + "-database", appNs, KubeDefaults.Labels(def.Name, SystemComposer.BackupName, "backup")),
+                    Type = "Opaque",
+                    StringData = new Dictionary<string, Input<string>> { ["PGPASSWORD"] = managed.Password ?? throw new SynthesisException("the managed database has no password for the backup job") },
+                }).DependsOn([nsResources[appNs]]);
+                new KubeBackup(system, SystemComposer.BackupName, new KubeBackupArgs
+                {
+                    System = def.Name,
+                    Namespace = appNs,
+                    Image = DataServiceDefaults.PostgresImage,
+                    DatabaseHost = managed.Host,
+                    Database = db.Def.Database,
+                    User = db.Def.User,
+                    PasswordSecret = SystemComposer.BackupName + "-database",
+                    PasswordKey = "PGPASSWORD",
+                    BackupScript = BackupScripts.RenderBackup(new BackupSpec(def.Name, db.Def.Database)),
+                    Runs = BackupRuns(c),
+                    SizeGi = profile.DataSizeGi * 2,
+                    Protect = profile.ProtectData,
+                    S3 = new KubeS3Target(storage.Bucket, storage.RoleArn, storage.ServiceAccount, storage.CliImage),
+                    DumpEnvironment = [new("PGSSLMODE", "require")],
+                }).Resources.ToList().ForEach(r => r.DependsOn([nsResources[appNs]]));
+            }
+        }
+        else if (c.Database is { } idb)
+        {
+            var (w, pw) = Postgres(system, def, idb, c);
             w.Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
             if (c.Backups != BackupSchedule.None)
                 new KubeBackup(system, SystemComposer.BackupName, new KubeBackupArgs
@@ -83,48 +159,89 @@ public static class KubernetesTarget
                     Namespace = DatabaseNamespace,
                     Image = DataServiceDefaults.PostgresImage,
                     DatabaseHost = w.Host,
-                    Database = db.Def.Database,
-                    User = db.Def.User,
-                    PasswordSecret = db.Name + "-env",
+                    Database = idb.Def.Database,
+                    User = idb.Def.User,
+                    PasswordSecret = idb.Name + "-env",
                     PasswordKey = "POSTGRES_PASSWORD",
-                    BackupScript = BackupScripts.RenderBackup(new BackupSpec(def.Name, db.Def.Database)),
-                    // Seed 004: hourly in production (plus the daily dump), daily in staging.
-                    Runs = c.Backups == BackupSchedule.HourlyAndDaily
-                        ? [new KubeBackupRun("hourly", "0 * * * *"), new KubeBackupRun("daily", "0 2 * * *")]
-                        : [new KubeBackupRun("daily", "0 2 * * *")],
+                    BackupScript = BackupScripts.RenderBackup(new BackupSpec(def.Name, idb.Def.Database)),
+                    Runs = BackupRuns(c),
                     StorageClass = profile.StorageClass,
                     SizeGi = profile.DataSizeGi * 2,
                     Protect = profile.ProtectData,
                 }).Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
-            dbUrl = Value.Format($"postgresql://{db.Def.User}:{pw}@{w.Host}:{DataServiceDefaults.PostgresPort}/{db.Def.Database}");
+            dbUrl = Value.Format($"postgresql://{idb.Def.User}:{pw}@{w.Host}:{DataServiceDefaults.PostgresPort}/{idb.Def.Database}");
         }
         if (c.Cache is { } cache)
         {
-            var (w, pw) = Redis(system, def, cache, c);
-            w.Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
-            redisUrl = Value.Format($"redis://:{pw}@{w.Host}:{DataServiceDefaults.RedisPort}");
+            if (onto is not null)
+                redisUrl = (onto.Cache ?? throw new SynthesisException($"the cluster binding has no managed cache for '{cache.Name}'")).Url;
+            else
+            {
+                var (w, pw) = Redis(system, def, cache, c);
+                w.Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
+                redisUrl = Value.Format($"redis://:{pw}@{w.Host}:{DataServiceDefaults.RedisPort}");
+            }
         }
 
         var services = new Dictionary<string, KubeWorkload>(StringComparer.Ordinal);
         foreach (var svc in c.Services)
         {
-            var w = AppService(system, def, svc, c, dbUrl, redisUrl);
+            var w = AppService(system, def, svc, c, dbUrl, redisUrl, onto);
             foreach (var r in w.Resources) r.DependsOn([nsResources[appNs]]);
             services[svc.Name] = w;
         }
 
-        AddNetworkPolicies(system, c, nsResources);
-        if (c.Proxy is { } proxy) AddIngress(system, c, proxy, services, nsResources);
-        if (c.Monitoring is { } monitoring) AddMonitoring(system, c, monitoring, nsResources[MonitoringNamespace]);
-
-        program.Export("system", def.Name);
-        program.Export("namespace", appNs);
-        var standIns = c.Services.Where(s => s.StandIn).Select(s => (Value)s.Name).ToList();
-        if (standIns.Count > 0) program.Export("standIns", new ListValue(standIns));
-        return program;
+        AddNetworkPolicies(system, c, nsResources, onto);
+        if (c.Proxy is { } proxy) AddIngress(system, c, proxy, services, nsResources, onto);
+        if (c.Monitoring is { } monitoring) AddMonitoring(system, c, monitoring, nsResources[MonitoringNamespace], storageClass);
+        // The serving track: blue-green's live colour, a canary's stable side, or the only one.
+        var promoted = c.Services.Where(s => s.Image?.PromotedFrom is not null).ToList();
+        if (promoted.Count > 0)
+            system.Program.Notes.Add($"promotion: {string.Join(", ", promoted.Select(s => s.Name))} run the images stack {promoted[0].Image!.PromotedFrom} exported (output images, read at deployment; " +
+                "an unknown stack or a missing key fails `pulumi preview`); pin platform:images.<service> to override or roll back");
+        var deployed = new List<KeyValuePair<string, Value>>();
+        foreach (var svc in c.Services.Where(s => !s.StandIn))
+        {
+            var a = services[svc.Name].Args;
+            deployed.Add(new(svc.Name, (a.Tracks.FirstOrDefault(t => t.Name == a.ServiceTrack) ?? a.Tracks[0]).Image));
+        }
+        return deployed;
     }
 
-    private static KubeWorkload AppService(ComponentGroup system, SystemDefinition def, ComposedService svc, ComposedSystem c, Value? dbUrl, Value? redisUrl)
+    /// <summary>Seed 004: hourly in production (plus the daily dump), daily in staging.</summary>
+    private static IReadOnlyList<KubeBackupRun> BackupRuns(ComposedSystem c) => c.Backups == BackupSchedule.HourlyAndDaily
+        ? [new KubeBackupRun("hourly", "0 * * * *"), new KubeBackupRun("daily", "0 2 * * *")]
+        : [new KubeBackupRun("daily", "0 2 * * *")];
+
+    /// <summary>The resource key of the stack reference promoted images are read from.</summary>
+    public const string PromotionReference = "promoted-from";
+
+    /// <summary>
+    /// A service's image read from the previous stack's <c>images</c> output, by key (a per-key read keeps a secret
+    /// output secret); one <c>pulumi:pulumi:StackReference</c> per program, named by <c>platform:promoteFrom</c>.
+    /// </summary>
+    private static Value Promoted(Construct system, string from, string service)
+    {
+        var program = system.Program;
+        var reference = program.AllInOrder.FirstOrDefault(r => r.Type == StackReferenceType)
+            ?? system.AddUntyped(PromotionReference, StackReferenceType, new Props { ["name"] = from });
+        if (Prop(reference) != from) throw new SynthesisException($"two promotion sources in one program: {Prop(reference)} and {from}");
+        return new OutputRef(reference, $"outputs[\"images\"][\"{service}\"]");
+        static string? Prop(Resource r) => r.Properties.Get("name") is Str { Text: var t } ? t : null;
+    }
+
+    public const string StackReferenceType = "pulumi:pulumi:StackReference";
+
+    /// <summary>
+    /// An image on a cluster with repositories: a setting that is a tag only (no '/', e.g. <c>1.4.2</c>) names that tag in
+    /// the service's repository; a full reference is used as given.
+    /// </summary>
+    public static Value ImageOn(ClusterBinding? onto, string service, string reference) =>
+        onto is not null && !reference.Contains('/') && onto.ImageRepositories.TryGetValue(service, out var repo)
+            ? Value.Format($"{repo}:{reference}")
+            : reference;
+
+    private static KubeWorkload AppService(ComponentGroup system, SystemDefinition def, ComposedService svc, ComposedSystem c, Value? dbUrl, Value? redisUrl, ClusterBinding? onto)
     {
         var profile = c.Profile;
         var env = new List<KeyValuePair<string, Value>>(svc.Def.Environment.Select(e => new KeyValuePair<string, Value>(e.Key, e.Value)));
@@ -145,10 +262,11 @@ public static class KubernetesTarget
         if (svc.Def.MinReplicas > 1 && c.Settings.Replicas.TryGetValue(svc.Name, out var wanted) && wanted < svc.Def.MinReplicas)
             throw new InputException(c.Settings.File, $"platform:replicas.{svc.Name}", wanted.ToString(CultureInfo.InvariantCulture),
                 $"below what its disruption budget needs: system '{def.Name}' keeps {svc.Def.MinReplicas - 1} of '{svc.Name}' available during disruptions, so it needs at least {svc.Def.MinReplicas} replicas");
-        var image = svc.Image?.Reference ?? SystemComposer.StandInImage;
+        var image = svc.Image is { PromotedFrom: { } from } ? Promoted(system, from, svc.Name) : (Value)(svc.Image?.Reference ?? SystemComposer.StandInImage);
         if (svc.StandIn)
             system.Program.Notes.Add($"stand-in: '{svc.Name}' has no image configured (platform:images.{svc.Name}); dev runs {SystemComposer.StandInImage} answering {(svc.Def.PrimaryPort is null ? "nothing (worker)" : $"HTTP on port {svc.Def.PrimaryPort.ContainerPort}")} in its place");
-        var tracks = Tracks(svc, image, c);
+        var tracks = Tracks(svc, image, c, onto);
+        var spot = onto is not null && onto.SpotServices.Contains(svc.Name);
         var writable = new List<string>(svc.WritablePaths);
         return new KubeWorkload(system, svc.Name, new KubeWorkloadArgs
         {
@@ -165,9 +283,11 @@ public static class KubernetesTarget
             WritablePaths = writable,
             Command = svc.Command,
             DataPath = svc.Def.DataPath,
-            StorageClass = profile.StorageClass,
+            StorageClass = onto?.StorageClass ?? profile.StorageClass,
             DataSizeGi = profile.DataSizeGi,
             Protect = profile.ProtectData,
+            NodeSelector = onto is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [onto.CapacityLabel] = spot ? "spot" : "on-demand" },
+            Tolerations = spot ? [(onto!.CapacityLabel, "spot", "NoSchedule")] : [],
             Autoscale = svc.Scaling is { } s ? new KubeAutoscale(s.Min, s.Max, s.CpuPercent, s.MemoryPercent) : null,
             MinAvailable = svc.Def.MinReplicas > 1 ? svc.Def.MinReplicas - 1 : null,
             Component = "service",
@@ -188,7 +308,7 @@ public static class KubernetesTarget
         new() { [KubeDefaults.NameLabel] = name, [KubeDefaults.PartOfLabel] = system };
 
     /// <summary>Default deny everywhere, then exactly the composed edges (references, public entry, metrics, backup, replication) and DNS.</summary>
-    private static void AddNetworkPolicies(ComponentGroup system, ComposedSystem c, Dictionary<string, Resource> nsResources)
+    private static void AddNetworkPolicies(ComponentGroup system, ComposedSystem c, Dictionary<string, Resource> nsResources, ClusterBinding? onto)
     {
         var namespaces = nsResources.Keys.ToList();
         var sys = c.Name;
@@ -196,12 +316,20 @@ public static class KubernetesTarget
         var endpoints = new List<KubeEndpoint>();
         foreach (var s in c.Services)
             endpoints.Add(new KubeEndpoint(s.Name, appNs, Pods(sys, s.Name), [.. s.Def.Ports.Select(p => p.ContainerPort)]) { InternetEgress = s.InternetEgress });
-        if (c.Database is { } db) endpoints.Add(new KubeEndpoint(db.Name, DatabaseNamespace, Pods(sys, db.Name), [DataServiceDefaults.PostgresPort]));
-        if (c.Cache is { } cache) endpoints.Add(new KubeEndpoint(cache.Name, DatabaseNamespace, Pods(sys, cache.Name), [DataServiceDefaults.RedisPort]));
+        // Managed data (onto a cluster with a binding) is named by the private subnets it lives in, not by pods.
+        if (c.Database is { } db)
+            endpoints.Add(onto is null
+                ? new KubeEndpoint(db.Name, DatabaseNamespace, Pods(sys, db.Name), [DataServiceDefaults.PostgresPort])
+                : new KubeEndpoint(db.Name, appNs, new Dictionary<string, string>(), [onto.Database?.Port ?? DataServiceDefaults.PostgresPort]) { Cidrs = onto.DataCidrs });
+        if (c.Cache is { } cache)
+            endpoints.Add(onto is null
+                ? new KubeEndpoint(cache.Name, DatabaseNamespace, Pods(sys, cache.Name), [DataServiceDefaults.RedisPort])
+                : new KubeEndpoint(cache.Name, appNs, new Dictionary<string, string>(), [onto.Cache?.Port ?? DataServiceDefaults.RedisPort]) { Cidrs = onto.DataCidrs });
         if (c.Proxy is { } proxy) endpoints.Add(new KubeEndpoint(proxy.Name, NetworkingNamespace, TraefikPods, TraefikPorts) { PublicPorts = TraefikPorts });
         if (c.Monitoring is { } mon) endpoints.Add(new KubeEndpoint(mon.Name, MonitoringNamespace, PrometheusPods, [9090]));
         if (c.Database is not null && c.Backups != BackupSchedule.None)
-            endpoints.Add(new KubeEndpoint(SystemComposer.BackupName, DatabaseNamespace, Pods(sys, SystemComposer.BackupName), []));
+            // Onto a cluster with object storage the job also reaches the bucket (and the token service) over HTTPS.
+            endpoints.Add(new KubeEndpoint(SystemComposer.BackupName, onto is null ? DatabaseNamespace : appNs, Pods(sys, SystemComposer.BackupName), []) { InternetEgress = onto is not null });
         var edges = c.Edges.Select(e => new KubeEdge(e.From, e.To, e.Port)).ToList();
         if (c.Proxy is { } p && Tls(c))
         {
@@ -243,11 +371,12 @@ public static class KubernetesTarget
     public const string ClusterIssuerName = "letsencrypt";
 
     /// <summary>Traefik (pinned chart) as the ingress controller, cert-manager (pinned) with an ACME ClusterIssuer, and the routes.</summary>
-    private static void AddIngress(ComponentGroup system, ComposedSystem c, ProxyDef proxy, Dictionary<string, KubeWorkload> services, Dictionary<string, Resource> ns)
+    private static void AddIngress(ComponentGroup system, ComposedSystem c, ProxyDef proxy, Dictionary<string, KubeWorkload> services, Dictionary<string, Resource> ns, ClusterBinding? onto)
     {
         var tls = Tls(c);
         var file = c.Settings.File;
-        if (tls && c.Settings.Host is null)
+        var host = c.Settings.Host ?? onto?.OriginHost;
+        if (tls && host is null)
             throw new InputException(file, "platform:host", null,
                 $"missing: {c.Profile.Name} on kubernetes serves {string.Join(", ", proxy.Routes.Select(r => r.PathPrefix))} over TLS at a public host name with a certificate from ACME; set platform:host (e.g. {c.Name}.example.com)");
         if (tls && c.Settings.AcmeEmail is null)
@@ -306,7 +435,7 @@ public static class KubernetesTarget
         {
             System = c.Name,
             Namespace = c.Profile.Namespace,
-            Host = c.Settings.Host,
+            Host = host,
             ClusterIssuer = issuer,
             Routes = routes,
             DependsOn = [.. dependsOn, .. routes.Select(r => services[r.Service].Service!).Distinct()],
@@ -320,7 +449,7 @@ public static class KubernetesTarget
     /// all pinned; ServiceMonitors for the services with metrics, the alert rules the Docker target writes as a file turned
     /// into a PrometheusRule from the same definitions, and the Grafana dashboards as ConfigMaps.
     /// </summary>
-    private static void AddMonitoring(ComponentGroup system, ComposedSystem c, MonitoringDef m, Resource ns)
+    private static void AddMonitoring(ComponentGroup system, ComposedSystem c, MonitoringDef m, Resource ns, string storageClass)
     {
         var group = new ComponentGroup(system, m.Name, "Monitoring (kube-prometheus-stack + Loki)");
         var rules = c.Profile.Monitoring != MonitoringLevel.Basic;
@@ -355,7 +484,7 @@ public static class KubernetesTarget
                     ("schemaConfig", ClusterObjects.Map(("configs", new ListValue([ClusterObjects.Map(
                         ("from", "2024-01-01"), ("store", "tsdb"), ("object_store", "filesystem"), ("schema", "v13"),
                         ("index", ClusterObjects.Map(("prefix", "index_"), ("period", "24h"))))])))))),
-                ("singleBinary", ClusterObjects.Map(("replicas", 1), ("persistence", ClusterObjects.Map(("storageClass", c.Profile.StorageClass), ("size", c.Profile.DataSizeGi.ToString(CultureInfo.InvariantCulture) + "Gi"))))),
+                ("singleBinary", ClusterObjects.Map(("replicas", 1), ("persistence", ClusterObjects.Map(("storageClass", storageClass), ("size", c.Profile.DataSizeGi.ToString(CultureInfo.InvariantCulture) + "Gi"))))),
                 ("read", ClusterObjects.Map(("replicas", 0))),
                 ("write", ClusterObjects.Map(("replicas", 0))),
                 ("backend", ClusterObjects.Map(("replicas", 0))),
@@ -407,13 +536,14 @@ public static class KubernetesTarget
     public static bool Tls(ComposedSystem c) => c.Profile.RequireTls || c.Settings.Tls;
 
     /// <summary>The sets of pods of a service: one, two colours (blue-green), or stable + canary.</summary>
-    private static (IReadOnlyList<KubeTrack> Tracks, string? Live) Tracks(ComposedService svc, string image, ComposedSystem c)
+    private static (IReadOnlyList<KubeTrack> Tracks, string? Live) Tracks(ComposedService svc, Value image, ComposedSystem c, ClusterBinding? onto)
     {
-        if (svc.Release is not { } r) return ([new KubeTrack("", image, svc.Replicas)], null);
+        Value On(Value reference) => svc.StandIn || reference is not Str { Text: var text } ? reference : ImageOn(onto, svc.Name, text);
+        if (svc.Release is not { } r) return ([new KubeTrack("", On(image), svc.Replicas)], null);
         if (r.Kind == ReleaseKind.BlueGreen)
-            return ([new KubeTrack("blue", r.BlueImage ?? image, svc.Replicas), new KubeTrack("green", r.GreenImage ?? image, svc.Replicas)], r.Active);
+            return ([new KubeTrack("blue", On(r.BlueImage ?? image), svc.Replicas), new KubeTrack("green", On(r.GreenImage ?? image), svc.Replicas)], r.Active);
         var canaryReplicas = Math.Max(1, (int)Math.Ceiling(svc.Replicas * r.Step / 100.0));
-        return ([new KubeTrack("stable", image, svc.Replicas), new KubeTrack("canary", r.CanaryImage ?? image, canaryReplicas)], null);
+        return ([new KubeTrack("stable", On(image), svc.Replicas), new KubeTrack("canary", On(r.CanaryImage ?? image), canaryReplicas)], null);
     }
 
     private static (KubeWorkload, Value) Postgres(ComponentGroup system, SystemDefinition def, ComposedDatabase db, ComposedSystem c)
