@@ -52,7 +52,8 @@ public static class DockerTarget
         PostgresDatabase? db = null;
         if (composed.Database is { Def: var d } cdb)
         {
-            var tuning = PostgresTuning.For(profile.Size);
+            // Sized from the container's scaled limit, not the size class's budget (a 4 GB budget in a 1 GB container is OOM-killed).
+            var tuning = PostgresTuning.For(profile.Size, cdb.Limits.MemoryMb);
             db = new PostgresDatabase(system, d.Name, new PostgresArgs
             {
                 Database = d.Database,
@@ -75,7 +76,7 @@ public static class DockerTarget
                 Protect = profile.ProtectData,
                 Limits = ccache.Limits,
                 HostPort = ccache.PublishHostPort ? c.DevHostPort : null,
-                Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size))),
+                Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size, ccache.Limits.MemoryMb))),
             });
         }
 
