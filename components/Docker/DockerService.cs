@@ -31,6 +31,8 @@ public sealed record DockerServiceArgs
     public string Kind { get; init; } = "Service";
     /// <summary>Extra read-only mounts from other volumes (name, path).</summary>
     public IReadOnlyList<(DockerVolume Volume, string Path, bool ReadOnly)> Mounts { get; init; } = [];
+    /// <summary>Size of /dev/shm in MB (Docker's default is 64).</summary>
+    public int? ShmSizeMb { get; init; }
 }
 
 /// <summary>
@@ -127,6 +129,7 @@ public sealed class DockerService : Construct
             },
             Wait = h is null ? null : true,
             WaitTimeout = h is null ? null : (int)Math.Ceiling(h.StartPeriod.TotalSeconds + h.Retries * (h.Interval + h.Timeout).TotalSeconds) + 30,
+            ShmSize = a.ShmSizeMb,
             Memory = l?.MemoryMb,
             MemoryReservation = l?.ReservationMb,
             Cpus = Input.Optional(l?.Cpus.ToString("0.0##", CultureInfo.InvariantCulture)),

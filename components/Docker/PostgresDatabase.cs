@@ -18,6 +18,8 @@ public sealed record PostgresArgs : DataServiceArgs
 public sealed class PostgresDatabase : DataService
 {
     public const int Port = 5432;
+    /// <summary>/dev/shm in MB: dynamic_shared_memory_type = posix (parallel query, hash joins) lives there; Docker gives 64.</summary>
+    public const int ShmSizeMb = 256;
 
     public PostgresDatabase(Construct parent, string name, PostgresArgs args)
         : base(parent, name, args, "database", Port, "/var/lib/postgresql/data", password => Specific(args, password))
@@ -57,6 +59,7 @@ public sealed class PostgresDatabase : DataService
             Health = HealthCheck.Exec("pg_isready", "-q", "-h", "127.0.0.1", "-U", args.User, "-d", args.Database),
             Files = files,
             Command = command,
+            ShmSizeMb = ShmSizeMb,
         };
     }
 

@@ -35,4 +35,12 @@ public class DockerComposerDefectTests
             if (sb.Success) Assert.True(long.Parse(sb.Groups[1].Value) * 1024 * 1024 <= mem, $"{c.Name}: effective_cache_size {sb.Groups[1].Value}MB vs limit {mem}");
         }
     }
+
+    // #7: PostgreSQL keeps Docker's 64 MB /dev/shm although dynamic_shared_memory_type = posix lives there.
+    [Theory, MemberData(nameof(All))]
+    public void Postgres_has_a_shm_size(string system, string env)
+    {
+        foreach (var db in Containers(Env(system, env)).Where(c => Deployment.Label(c, "platform.role") == "database"))
+            Assert.True(db.Properties.TryGetValue("shmSize", out var s) && int.Parse((string)s!) >= 256, $"{db.Name}: no shmSize (64 MB default)");
+    }
 }
