@@ -14,6 +14,8 @@ public abstract record DataServiceArgs
     public ResourceLimits? Limits { get; init; }
     /// <summary>Publish the port on the host (dev only; policy EXP-001 refuses it elsewhere).</summary>
     public int? HostPort { get; init; }
+    /// <summary>Host address the published port binds to; null binds every interface.</summary>
+    public string? PublishAddress { get; init; }
 }
 
 /// <summary>
@@ -40,6 +42,7 @@ public abstract class DataService
                 ProtectData = args.Protect,
                 Networks = args.Networks,
                 Limits = args.Limits,
+                PublishAddress = args.PublishAddress,
                 Labels = [("platform.role", role)],
             };
         }, indexed: false);

@@ -33,6 +33,8 @@ public sealed record DockerServiceArgs
     public IReadOnlyList<(DockerVolume Volume, string Path, bool ReadOnly)> Mounts { get; init; } = [];
     /// <summary>Size of /dev/shm in MB (Docker's default is 64).</summary>
     public int? ShmSizeMb { get; init; }
+    /// <summary>Host address published ports bind to (e.g. 127.0.0.1); null binds every interface.</summary>
+    public string? PublishAddress { get; init; }
 }
 
 /// <summary>
@@ -57,6 +59,12 @@ public sealed class DockerService : Construct
     public DockerService(Construct parent, string name, Func<DockerService, DockerServiceArgs> configure, bool indexed = true) : base(parent, name)
     {
         var args = configure(this);
+        // Docker publishes nothing for a container whose networks are all internal: declaring host ports there is a lie.
+        if (args.Networks.Count > 0 && args.Networks.All(n => n.Internal) && args.Ports.Any(p => p.HostPort is not null))
+        {
+            Program.Notes.Add($"docker: '{Path}' is only on internal networks, so its host port(s) {string.Join(", ", args.Ports.Where(p => p.HostPort is not null).Select(p => p.HostPort))} are not published");
+            args = args with { Ports = [.. args.Ports.Select(p => p with { HostPort = null })] };
+        }
         if (args.Replicas < 1) throw new SynthesisException($"service '{Path}' has {args.Replicas} replicas; at least 1 is required");
         Args = args;
         for (var i = 1; i <= args.Replicas; i++)
@@ -114,7 +122,7 @@ public sealed class DockerService : Construct
             Envs = [.. a.Environment.Select(e => (Input<string>)Value.Format($"{e.Key}={e.Value}"))],
             Ports = [.. a.Ports
                 .Where(p => p.HostPort is not null && replica == 1)
-                .Select(p => new ContainerPort { Internal = p.ContainerPort, External = p.HostPort!.Value })],
+                .Select(p => new ContainerPort { Internal = p.ContainerPort, External = p.HostPort!.Value, Ip = Input.Optional(a.PublishAddress) })],
             NetworksAdvanced = [.. a.Networks.Select(n => new ContainerNetworksAdvanced { Name = n.NetworkName, Aliases = [Name] })],
             Volumes = volumes,
             // Config files are owned by root with mode 0444 while the process runs as a non-root user: read-only to it.

@@ -16,6 +16,8 @@ public sealed record MonitoringArgs
     public bool ProtectData { get; init; }
     public string Retention { get; init; } = "15d";
     public ResourceLimits? Limits { get; init; }
+    /// <summary>Host address Grafana's and Prometheus's published ports bind to; null binds every interface.</summary>
+    public string? PublishAddress { get; init; }
 }
 
 /// <summary>Prometheus (scrape config generated from the services), Grafana with provisioned data sources, and Loki.</summary>
@@ -57,6 +59,7 @@ public sealed class Monitoring : Construct
                 Health = HealthCheck.Http("/api/health", 3000),
                 Limits = args.Limits,
                 Labels = [("platform.role", "monitoring")],
+                PublishAddress = args.PublishAddress,
             }, indexed: false);
         }
         foreach (var r in AllResources().Where(r => r.Traits.Contains(Traits.Workload))) r.Traits.Add(Traits.Monitoring);
@@ -80,6 +83,7 @@ public sealed class Monitoring : Construct
             Health = HealthCheck.Http(readyPath, port),
             Limits = Args.Limits,
             Labels = [("platform.role", "monitoring")],
+            PublishAddress = Args.PublishAddress,
         }, indexed: false);
 
     /// <summary>Prometheus exporters for the data services (the Full monitoring level).</summary>

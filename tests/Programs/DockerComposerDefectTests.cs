@@ -43,4 +43,39 @@ public class DockerComposerDefectTests
         foreach (var db in Containers(Env(system, env)).Where(c => Deployment.Label(c, "platform.role") == "database"))
             Assert.True(db.Properties.TryGetValue("shmSize", out var s) && int.Parse((string)s!) >= 256, $"{db.Name}: no shmSize (64 MB default)");
     }
+
+    // #5: dev published on 0.0.0.0 (every interface) instead of loopback.
+    [Theory, MemberData(nameof(Systems))]
+    public void Dev_ports_are_bound_to_loopback(string system)
+    {
+        var bad = Containers(Dev(system)).SelectMany(c => Maps(c.Properties.GetValueOrDefault("ports"))
+            .Where(p => (string?)p.GetValueOrDefault("ip") != "127.0.0.1").Select(p => $"{c.Name}:{p["internal"]}")).ToList();
+        Assert.True(bad.Count == 0, "published on all interfaces: " + string.Join(", ", bad));
+    }
+
+    // #6: containers only on internal networks declared host ports Docker never publishes (Pliers dev: 5432, 6379).
+    [Theory, MemberData(nameof(All))]
+    public void Internal_only_containers_declare_no_host_ports(string system, string env)
+    {
+        var p = Env(system, env);
+        var internalNets = p.OfType(PulumiProgram.NetworkType).Where(n => n.Properties.GetValueOrDefault("internal") is "true")
+            .Select(n => $"${{{n.Name}.name}}").ToHashSet();
+        var bad = Containers(p).Where(c => Maps(c.Properties["networksAdvanced"]).All(n => internalNets.Contains((string)n["name"]!))
+                                           && c.Properties.ContainsKey("ports")).Select(c => c.Name).ToList();
+        Assert.True(bad.Count == 0, "internal-only containers with ports: " + string.Join(", ", bad));
+    }
+
+    // #6: the seed's dev ports of Pliers' data services (seed 001 L277, L293) stay published, through a network Docker publishes from.
+    [Fact]
+    public void Pliers_dev_data_ports_are_published_from_a_non_internal_network()
+    {
+        var p = Dev("pliers");
+        var external = p.OfType(PulumiProgram.NetworkType).Where(n => n.Properties.GetValueOrDefault("internal") is not "true").Select(n => $"${{{n.Name}.name}}").ToHashSet();
+        foreach (var role in new[] { "database", "cache" })
+        {
+            var c = Containers(p).Single(x => Deployment.Label(x, "platform.role") == role);
+            Assert.NotEmpty(Maps(c.Properties.GetValueOrDefault("ports")));
+            Assert.Contains(Maps(c.Properties["networksAdvanced"]), n => external.Contains((string)n["name"]!));
+        }
+    }
 }

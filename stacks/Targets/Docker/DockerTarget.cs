@@ -17,6 +17,7 @@ namespace Infra.Stacks.Targets.Docker;
 public static class DockerTarget
 {
     public const string StandInImage = SystemComposer.StandInImage;
+    public const string LoopbackAddress = "127.0.0.1";
     private static readonly string[] PrivateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
     /// <summary>What the Docker target can express; the rest is said aloud by plan.</summary>
@@ -48,6 +49,20 @@ public static class DockerTarget
             var list = names.Select(n => networks[n]).ToList();
             return list.Count > 0 ? list : [networks.Values.First()];
         }
+        // Environments without TLS (dev) serve plain HTTP and data ports: published on loopback only, never on every interface.
+        var publishAddress = profile.RequireTls ? null : LoopbackAddress;
+        if (publishAddress is not null)
+            program.Notes.Add($"{profile.Name}: host ports are bound to {publishAddress} (reachable from this machine only)");
+        // Docker publishes nothing for a container only on internal networks: a data service whose seed publishes a dev
+        // port joins a separate non-internal network (nothing else is on it) so that the port really is published.
+        DockerNetwork? publishNet = null;
+        IReadOnlyList<DockerNetwork> Published(string name, IReadOnlyList<DockerNetwork> nets, bool publishes)
+        {
+            if (!publishes || nets.Any(n => !n.Internal)) return nets;
+            publishNet ??= new DockerNetwork(system, "dev-publish");
+            program.Notes.Add($"{name}: only on internal networks; in {profile.Name} it also joins '{publishNet.Name}' (no other container) so that its host port is published");
+            return [.. nets, publishNet];
+        }
 
         PostgresDatabase? db = null;
         if (composed.Database is { Def: var d } cdb)
@@ -58,10 +73,11 @@ public static class DockerTarget
             {
                 Database = d.Database,
                 User = d.User,
-                Networks = Nets(d.Networks),
+                Networks = Published(d.Name, Nets(d.Networks), cdb.PublishHostPort),
                 Protect = profile.ProtectData,
                 Limits = cdb.Limits,
                 HostPort = cdb.PublishHostPort ? d.DevHostPort : null,
+                PublishAddress = publishAddress,
                 PostgresqlConf = new ConfigFile("/etc/postgresql/postgresql.conf", PostgresConfig.RenderPostgresqlConf(tuning)),
                 HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf", PostgresConfig.RenderPgHba(PrivateRanges)),
             });
@@ -72,10 +88,11 @@ public static class DockerTarget
         {
             cache = new RedisCache(system, c.Name, new RedisArgs
             {
-                Networks = Nets(c.Networks),
+                Networks = Published(c.Name, Nets(c.Networks), ccache.PublishHostPort),
                 Protect = profile.ProtectData,
                 Limits = ccache.Limits,
                 HostPort = ccache.PublishHostPort ? c.DevHostPort : null,
+                PublishAddress = publishAddress,
                 Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size, ccache.Limits.MemoryMb))),
             });
         }
@@ -92,7 +109,7 @@ public static class DockerTarget
 
         var services = new Dictionary<string, DockerService>(StringComparer.Ordinal);
         foreach (var svc in composed.Services)
-            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Def.Networks), db, cache, services);
+            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Def.Networks), db, cache, services, publishAddress);
 
         if (def.Proxy is { } p)
         {
@@ -112,11 +129,12 @@ public static class DockerTarget
                 Networks = Nets(p.Networks),
                 Upstreams = [.. upstreams.SelectMany(u => services[u.Name].Containers)],
                 Limits = profile.Scale(new ResourceLimits(0.5, 256)),
+                PublishAddress = publishAddress,
             });
         }
 
         if (def.Monitoring is { } m)
-            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache);
+            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache, publishAddress);
 
         if (db is not null && composed.Backups != BackupSchedule.None)
         {
@@ -137,7 +155,7 @@ public static class DockerTarget
     }
 
     private static DockerService AppService(ComponentGroup system, SystemDefinition def, ComposedService composed, Composition.StackSettings settings,
-        IReadOnlyList<DockerNetwork> nets, PostgresDatabase? db, RedisCache? cache, Dictionary<string, DockerService> services)
+        IReadOnlyList<DockerNetwork> nets, PostgresDatabase? db, RedisCache? cache, Dictionary<string, DockerService> services, string? publishAddress)
     {
         var profile = settings.Environment;
         var svc = composed.Def;
@@ -207,6 +225,7 @@ public static class DockerTarget
                 WaitFor = waitFor,
                 Command = command,
                 Labels = labels,
+                PublishAddress = publishAddress,
             };
         }).Also(s => { if (standIn) foreach (var c in s.Containers) c.Traits.Add(Traits.StandIn); });
     }
@@ -250,7 +269,7 @@ public static class DockerTarget
     ];
 
     private static void AddMonitoring(ComponentGroup system, SystemDefinition def, MonitoringDef m, EnvironmentProfile profile,
-        IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache)
+        IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache, string? publishAddress)
     {
         var jobs = new List<ScrapeJob> { new("prometheus", ["localhost:9090"]) };
         foreach (var svc in def.Services.Where(s => s.MetricsPath is not null && s.PrimaryPort is not null))
@@ -279,6 +298,7 @@ public static class DockerTarget
             Networks = nets,
             ProtectData = profile.ProtectData,
             Limits = profile.Scale(new ResourceLimits(1, 1024)),
+            PublishAddress = publishAddress,
         });
         if (exporters) monitoring.AddExporters(db, cache);
         if (monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
