@@ -35,6 +35,8 @@ public sealed record DockerServiceArgs
     public int? ShmSizeMb { get; init; }
     /// <summary>Host address published ports bind to (e.g. 127.0.0.1); null binds every interface.</summary>
     public string? PublishAddress { get; init; }
+    /// <summary>Host paths bound read-only (host path, container path): log files, /proc, /sys. Never the Docker socket.</summary>
+    public IReadOnlyList<(string HostPath, string ContainerPath)> HostMounts { get; init; } = [];
 }
 
 /// <summary>
@@ -108,6 +110,8 @@ public sealed class DockerService : Construct
             volumes.Add(new ContainerVolume { VolumeName = volume.VolumeName, ContainerPath = a.DataPath! });
         foreach (var (v, path, ro) in a.Mounts)
             volumes.Add(new ContainerVolume { VolumeName = v.VolumeName, ContainerPath = path, ReadOnly = ro });
+        foreach (var (host, path) in a.HostMounts)
+            volumes.Add(new ContainerVolume { HostPath = host, ContainerPath = path, ReadOnly = true });
         var h = a.Health;
         var l = a.Limits;
         // Keys are emitted in the order set here.

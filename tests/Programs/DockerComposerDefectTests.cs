@@ -78,4 +78,46 @@ public class DockerComposerDefectTests
             Assert.Contains(Maps(c.Properties["networksAdvanced"]), n => external.Contains((string)n["name"]!));
         }
     }
+
+    // #8: Loki received nothing: no collector. promtail reads the json-file logs through a read-only bind, never the Docker socket.
+    [Theory, MemberData(nameof(All))]
+    public void Loki_has_a_log_collector_without_the_docker_socket(string system, string env)
+    {
+        var p = Env(system, env);
+        if (!Containers(p).Any(c => Name(c).EndsWith("-loki"))) return;
+        var collector = Assert.Single(Containers(p), c => Name(c).Contains("promtail"));
+        var binds = Maps(collector.Properties["volumes"]).Where(v => v.ContainsKey("hostPath")).ToList();
+        var bind = Assert.Single(binds);
+        Assert.Equal("/var/lib/docker/containers", bind["hostPath"]);
+        Assert.Equal("true", bind["readOnly"]);
+        Assert.DoesNotContain(Containers(p), c => Maps(c.Properties.GetValueOrDefault("volumes")).Any(v => (v.GetValueOrDefault("hostPath") as string ?? "").Contains("docker.sock")));
+        var conf = Maps(collector.Properties["uploads"]).Single()["content"] as string;
+        Assert.Contains("http://loki:3100/loki/api/v1/push", conf);
+    }
+
+    // #9: prod alert rules went nowhere (no alerting: section, no Alertmanager) and there was no host/node exporter.
+    [Theory, MemberData(nameof(Systems))]
+    public void Prod_monitoring_has_alertmanager_and_node_exporter(string system)
+    {
+        var p = Env(system, "prod");
+        var prom = Containers(p).SingleOrDefault(c => Name(c).EndsWith("-prometheus"));
+        if (prom is null) return;
+        var yml = Maps(prom.Properties["uploads"]).Single(u => (string?)u["file"] == "/etc/prometheus/prometheus.yml")["content"] as string ?? "";
+        Assert.Contains("alerting:", yml);
+        Assert.Contains("alertmanager:9093", yml[yml.IndexOf("alerting:")..]);
+        Assert.Contains("node-exporter:9100", yml);
+        Assert.Contains(Containers(p), c => Name(c).EndsWith("-alertmanager") && c.Properties["image"] is string i && i.Contains("alertmanager-image"));
+        Assert.Contains(Containers(p), c => Name(c).EndsWith("-node-exporter"));
+    }
+
+    // Fidelity 'changes needed elsewhere': Loki keeps logs for the system's declared retention (m.LogRetentionDays).
+    [Theory, MemberData(nameof(Systems))]
+    public void Loki_retention_follows_the_system(string system)
+    {
+        var days = Infra.Stacks.Systems.SystemCatalog.Find(system)!.Monitoring?.LogRetentionDays;
+        var loki = Containers(Dev(system)).SingleOrDefault(c => Name(c).EndsWith("-loki"));
+        if (loki is null) return;
+        var conf = Maps(loki.Properties["uploads"]).Single()["content"] as string;
+        Assert.Contains($"retention_period: '{(days ?? 30) * 24}h'", conf);
+    }
 }

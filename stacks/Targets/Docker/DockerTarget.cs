@@ -278,20 +278,26 @@ public static class DockerTarget
         if (exporters && db is not null) jobs.Add(ScrapeJob.PostgresExporter("postgres-exporter:9187"));
         if (exporters && cache is not null) jobs.Add(ScrapeJob.RedisExporter("redis-exporter:9121"));
         var rules = profile.Monitoring != MonitoringLevel.Basic;
+        // Where alert rules exist, their alerts go to Alertmanager, and the host itself is scraped through the node exporter.
+        if (rules) jobs.Add(new ScrapeJob("node", [$"node-exporter:{Monitoring.NodeExporterPort.ToString(CultureInfo.InvariantCulture)}"]));
         var promFiles = new List<ConfigFile>
         {
-            new("/etc/prometheus/prometheus.yml", PrometheusConfig.Render(new PrometheusSpec(jobs, rules ? ["/etc/prometheus/rules/alerts.yml"] : [], SystemName: def.Name))),
+            new("/etc/prometheus/prometheus.yml", PrometheusConfig.Render(new PrometheusSpec(jobs, rules ? ["/etc/prometheus/rules/alerts.yml"] : [], SystemName: def.Name,
+                AlertmanagerTargets: rules ? [$"alertmanager:{Monitoring.AlertmanagerPort.ToString(CultureInfo.InvariantCulture)}"] : null))),
         };
         if (rules) promFiles.Add(new ConfigFile("/etc/prometheus/rules/alerts.yml", PrometheusAlertRules.Render(new AlertRuleSpec(def.Name))));
-        var serviceJobs = jobs.Select(j => j.JobName).Where(j => j != "prometheus").ToList();
+        var serviceJobs = jobs.Select(j => j.JobName).Where(j => j is not "prometheus" and not "node").ToList();
         var grafana = GrafanaProvisioning.Render(new GrafanaSpec(def.Name, "http://prometheus:9090", "http://loki:3100",
             serviceJobs.Count > 0 ? serviceJobs : ["prometheus"], "/etc/grafana/dashboards"));
         var monitoring = new Monitoring(system, m.Name, new MonitoringArgs
         {
             PrometheusFiles = promFiles,
             GrafanaFiles = [.. grafana.Select(f => new ConfigFile(f.Path.StartsWith("dashboards/", StringComparison.Ordinal) ? "/etc/grafana/" + f.Path : "/etc/grafana/" + f.Path, f.Content))],
-            LokiFiles = [new ConfigFile("/etc/loki/config.yaml", LokiConfig.Render(new LokiSpec()))],
+            LokiFiles = [new ConfigFile("/etc/loki/config.yaml", LokiConfig.Render(m.LogRetentionDays is { } days ? new LokiSpec(days) : new LokiSpec()))],
             Loki = true,
+            Alertmanager = rules,
+            NodeExporter = rules,
+            SystemName = def.Name,
             // Grafana and Prometheus speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
             GrafanaHostPort = profile.RequireTls ? null : m.GrafanaHostPort,
             PrometheusHostPort = profile.RequireTls ? null : m.PrometheusHostPort,
@@ -301,6 +307,13 @@ public static class DockerTarget
             PublishAddress = publishAddress,
         });
         if (exporters) monitoring.AddExporters(db, cache);
+        if (monitoring.LogCollector is not null)
+        {
+            def.Waivers.Add(new Infra.Components.Policies.Waiver("WRK-003", $"{m.Name}/promtail",
+                "promtail reads the root-owned (0640) json-file logs under /var/lib/docker/containers; it runs as root with every capability dropped, no-new-privileges and a read-only bind"));
+            system.Program.Notes.Add($"{m.Name}: promtail ships every container log on this Docker host to Loki (read-only bind of {Monitoring.ContainerLogDir}, no Docker socket), labelled system={def.Name} and container_id");
+        }
+        if (rules) system.Program.Notes.Add($"{m.Name}: alerts go to Alertmanager, whose receiver has no notification integration yet (add one to alertmanager.yml)");
         if (monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
     }
 
