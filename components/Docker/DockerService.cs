@@ -69,6 +69,7 @@ public sealed class DockerService : Construct
         }
         if (args.Replicas < 1) throw new SynthesisException($"service '{Path}' has {args.Replicas} replicas; at least 1 is required");
         Args = args;
+        VolumeInit? init = null;
         for (var i = 1; i <= args.Replicas; i++)
         {
             var replica = indexed ? i.ToString(CultureInfo.InvariantCulture) : null;
@@ -80,6 +81,12 @@ public sealed class DockerService : Construct
             }
             var container = Add(replica, ContainerArgs(args, i, replica, volume));
             container.Traits.Add(Traits.Workload);
+            // A new named volume is root-owned unless the image has the mount point: chown it to the service's user first.
+            if (volume is not null)
+            {
+                init ??= new VolumeInit(this);
+                container.DependsOn([init.Add(replica, volume, args.DataPath!, args.User)]);
+            }
             // The docker provider does not mark these outputs secret; keep secrets encrypted in state and out of diffs.
             foreach (var carrier in new[] { "envs", "uploads", "command" })
                 if (container.Properties.Get(carrier) is { IsSecret: true }) container.Options.AdditionalSecretOutputs.Add(carrier);
@@ -156,4 +163,50 @@ public sealed class DockerService : Construct
     private static ContainerUpload Upload(string file, Value content) => new() { File = file, Content = content, Permissions = "0444" };
 
     private static string Seconds(TimeSpan t) => ((int)t.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
+}
+
+/// <summary>
+/// One-shot containers that give a service's data volumes to the user the service runs as (<c>chown UID:GID path</c>,
+/// not recursive): Docker creates a new named volume root-owned unless the image happens to have the mount point, so a
+/// non-root service could not write its own data. Root with only CAP_CHOWN, no network, no-new-privileges;
+/// <c>attach: true</c> makes the provider wait for it to exit, so the service starts after it (<c>mustRun: false</c>).
+/// Policies WRK-002 (no health check: it exits) and WRK-003 (root) are waived for this component by the Docker target.
+/// </summary>
+public sealed class VolumeInit : Construct
+{
+    public const string ComponentName = "volume-init";
+    public const string Image = "busybox:1.36.1";
+    private readonly Value _image;
+
+    public VolumeInit(DockerService service) : base(service, ComponentName)
+    {
+        _image = DockerImage.Pull(this, "image", Image).ImageId;
+    }
+
+    public override string Kind => "Volume ownership (one-shot)";
+
+    public Resource Add(string? replica, DockerVolume volume, string path, string user)
+    {
+        var c = Add(replica, new Container
+        {
+            Name = Names.Logical([Path.Replace('/', '-'), replica ?? ""]),
+            Image = _image,
+            Restart = "no",
+            User = "0:0",
+            MustRun = false,
+            Attach = true,
+            Command = ["chown", user, path],
+            NetworkMode = "none",
+            Volumes = [new ContainerVolume { VolumeName = volume.VolumeName, ContainerPath = path }],
+            Memory = 32,
+            Cpus = "0.1",
+            SecurityOpts = ["no-new-privileges:true"],
+            Capabilities = new ContainerCapabilities { Drops = ["ALL"], Adds = ["CHOWN"] },
+            LogDriver = "json-file",
+            LogOpts = new Dictionary<string, Input<string>> { ["max-size"] = "1m", ["max-file"] = "1" },
+            Labels = DockerLabels.Of(Program, (l, v) => new ContainerLabel { Label = l, Value = v }, [("platform.service", Parent!.Name), ("platform.role", ComponentName)]),
+        });
+        c.DependsOn([volume.Resource]);
+        return c;
+    }
 }

@@ -11,7 +11,8 @@ public class DockerComposerDefectTests
 {
     private static PulumiProgram Dev(string system) => new(Synth.Program(system, "dev"));
     private static PulumiProgram Env(string system, string env) => new(Synth.Program(system, env));
-    private static IEnumerable<ProgramResource> Containers(PulumiProgram p) => p.OfType(PulumiProgram.ContainerType);
+    private static IEnumerable<ProgramResource> Containers(PulumiProgram p) =>
+        p.OfType(PulumiProgram.ContainerType).Where(c => Deployment.Label(c, "platform.role") != "volume-init");
     private static List<Dictionary<string, object?>> Maps(object? v) => v is List<object?> l ? l.Cast<Dictionary<string, object?>>().ToList() : [];
     private static string Name(ProgramResource c) => (string)c.Properties["name"]!;
 

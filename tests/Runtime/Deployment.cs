@@ -151,11 +151,12 @@ public sealed class Deployment : IDisposable
             {
                 var plan = Plan(c);
                 var (status, health) = states[plan.Name];
-                var ok = plan.Health is null ? status == "running" : health == "healthy";
+                // attach: true (a one-shot) is done when it has exited with code 0, as the provider waits for it.
+                var ok = plan.OneShot ? status == "exited" && health == "exit=0" : plan.Health is null ? status == "running" : health == "healthy";
                 if (ok) { _log.Add($"{started.Elapsed.TotalSeconds,5:0.0}s healthy: {Describe(c)}"); pending.Remove(c); continue; }
                 var bound = plan.Health is { } h ? h.StartPeriod + h.Interval + h.Timeout + slack : TimeSpan.FromSeconds(10);
                 if (bound > plan.WaitTimeout) bound = plan.WaitTimeout;
-                if (status is "exited" or "dead" || started.Elapsed > bound)
+                if ((status is "exited" or "dead" && !plan.OneShot) || (plan.OneShot && status == "exited") || started.Elapsed > bound)
                     throw new Xunit.Sdk.XunitException(
                         $"{Describe(c)} is not healthy after {started.Elapsed.TotalSeconds:0}s (bound {bound.TotalSeconds:0}s): status={status} health={health}\n" +
                         Diagnose(plan.Name) + "\n--- deployment log ---\n" + Log);
@@ -211,7 +212,7 @@ public sealed class Deployment : IDisposable
 
     private Dictionary<string, (string Status, string Health)> Inspect(IEnumerable<string> names)
     {
-        var r = DockerCli.Run(["inspect", "-f", "{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", .. names]);
+        var r = DockerCli.Run(["inspect", "-f", "{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else if eq .State.Status \"exited\"}}exit={{.State.ExitCode}}{{else}}none{{end}}", .. names]);
         var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         foreach (var line in r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -150,6 +150,7 @@ public static class DockerTarget
             });
         }
 
+        WaiveVolumeInit(program, def);
         Export(program, def, services);
         return program;
     }
@@ -315,6 +316,19 @@ public static class DockerTarget
         }
         if (rules) system.Program.Notes.Add($"{m.Name}: alerts go to Alertmanager, whose receiver has no notification integration yet (add one to alertmanager.yml)");
         if (monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
+    }
+
+    /// <summary>The one-shot chown containers run as root without a health check by design (see <see cref="VolumeInit"/>).</summary>
+    private static void WaiveVolumeInit(StackProgram program, SystemDefinition def)
+    {
+        foreach (var path in program.AllInOrder.Select(r => r.Owner).OfType<VolumeInit>().Select(o => o.Path).Distinct().ToList())
+        {
+            var component = path[(path.IndexOf('/') + 1)..];
+            def.Waivers.Add(new Infra.Components.Policies.Waiver("WRK-003", component,
+                "one-shot chown of a new volume to the service's user: root with only CAP_CHOWN, no network, no-new-privileges"));
+            def.Waivers.Add(new Infra.Components.Policies.Waiver("WRK-002", component,
+                "one-shot container (attach: true): it exits after the chown, so there is nothing to probe"));
+        }
     }
 
     private static void Export(StackProgram program, SystemDefinition def, Dictionary<string, DockerService> services)
