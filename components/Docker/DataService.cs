@@ -26,7 +26,7 @@ public abstract record DataServiceArgs
 public abstract class DataService
 {
     protected DataService(Construct parent, string name, DataServiceArgs args, string role, int port, string dataPath,
-        Func<Value, DockerServiceArgs> specific)
+        Func<DockerService, Value, DockerServiceArgs> specific)
     {
         Value password = "";
         Value imageId = "";
@@ -34,7 +34,7 @@ public abstract class DataService
         {
             imageId = DockerImage.Pull(svc, "image", args.Image).ImageId;
             password = args.Password.Resolve(svc, "password", args.Protect);
-            return specific(password) with
+            return specific(svc, password) with
             {
                 Image = imageId,
                 Ports = [new ServicePort(name, port, PortProtocol.Tcp, args.HostPort)],

@@ -87,6 +87,13 @@ public sealed class DockerService : Construct
                 init ??= new VolumeInit(this);
                 container.DependsOn([init.Add(replica, volume, args.DataPath!, args.User)]);
             }
+            // Writable mounts of the service's other volumes (e.g. PostgreSQL's WAL archive): chowned once, before replica 1.
+            if (i == 1)
+                foreach (var (v, path, ro) in args.Mounts.Where(m => !m.ReadOnly && m.Volume.Parent == this))
+                {
+                    init ??= new VolumeInit(this);
+                    container.DependsOn([init.Add(v.Name, v, path, args.User)]);
+                }
             // The docker provider does not mark these outputs secret; keep secrets encrypted in state and out of diffs.
             foreach (var carrier in new[] { "envs", "uploads", "command" })
                 if (container.Properties.Get(carrier) is { IsSecret: true }) container.Options.AdditionalSecretOutputs.Add(carrier);

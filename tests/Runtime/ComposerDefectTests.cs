@@ -39,4 +39,27 @@ public class ComposerDefectTests
             Assert.True(r.Ok, $"{c.Name} runs as {props["user"]} but cannot write its volume at {m["containerPath"]}: {r.Stderr.Trim()}");
         }
     }
+
+    // #4: the prod WAL archive lived in the container's writable layer: a recreate lost every archived segment.
+    [Fact]
+    public void Wal_archive_survives_a_postgres_recreate()
+    {
+        var p = Env("pliers", "prod");
+        var db = Containers(p).Single(c => Deployment.Label(c, "platform.role") == "database");
+        var inits = Containers(p).Where(x => DependsOn(db).Contains(x.Name)).ToList();
+        using var d = new Deployment("defect-wal-volume", p);
+        d.CreateNetworksAndVolumes();
+        d.Up([.. inits, db]);
+        var name = d.Plan(db).Name;
+        DockerCli.Ok(["exec", "-e", "PGPASSWORD=" + d.Env(db, "POSTGRES_PASSWORD"), name, "psql", "-h", "127.0.0.1", "-U", d.Env(db, "POSTGRES_USER"),
+            "-d", d.Env(db, "POSTGRES_DB"), "-c", "CREATE TABLE t AS SELECT 1 AS x; SELECT pg_switch_wal(); SELECT pg_sleep(3);"]);
+        var before = DockerCli.Ok("exec", name, "ls", Infra.Components.Configs.PostgresTuning.DefaultArchiveDir).Trim();
+        Assert.NotEmpty(before);
+        d.Recreate(db);
+        var after = DockerCli.Run("exec", name, "ls", Infra.Components.Configs.PostgresTuning.DefaultArchiveDir);
+        Assert.True(after.Ok && after.Stdout.Contains(before.Split('\n')[0]), $"archived WAL lost on recreate (before: {before}; after: {after.Stdout}{after.Stderr})");
+        // The backup sidecar sees the archive read-only.
+        var backup = Containers(p).Single(c => Deployment.Label(c, "platform.role") == "backup");
+        Assert.Contains(Maps(p.ResolvedProperties(backup)["volumes"]), v => (string?)v["containerPath"] == Infra.Components.Configs.PostgresTuning.DefaultArchiveDir && v.GetValueOrDefault("readOnly") is true or "true");
+    }
 }

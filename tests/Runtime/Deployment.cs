@@ -122,6 +122,10 @@ public sealed class Deployment : IDisposable
     public void Up(IEnumerable<ProgramResource>? only = null)
     {
         var todo = (only ?? Program.OfType(PulumiProgram.ContainerType)).ToList();
+        // A one-shot a container depends on (attach: true, e.g. the volume-init chown) is part of bringing it up.
+        if (only is not null)
+            todo.InsertRange(0, Program.OfType(PulumiProgram.ContainerType)
+                .Where(o => o.Properties.GetValueOrDefault("attach") is true or "true" && !todo.Contains(o) && todo.Any(c => DependsOn(c).Contains(o.Name))).ToList());
         var names = todo.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var done = new HashSet<string>(StringComparer.Ordinal);
         while (todo.Count > 0)

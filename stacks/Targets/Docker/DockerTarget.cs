@@ -79,9 +79,14 @@ public static class DockerTarget
                 HostPort = cdb.PublishHostPort ? d.DevHostPort : null,
                 PublishAddress = publishAddress,
                 PostgresqlConf = new ConfigFile("/etc/postgresql/postgresql.conf", PostgresConfig.RenderPostgresqlConf(tuning)),
+                WalArchiveDir = tuning.WalArchiving ? tuning.ArchiveDir : null,
                 HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf", PostgresConfig.RenderPgHba(PrivateRanges)),
             });
         }
+
+        if (db?.WalArchive is not null)
+            program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({PostgresTuning.DefaultArchiveDir}, retained, protected with the data; read-only in the backup sidecar). " +
+                              "Not pruned yet: backups are pg_dump, no base backup is taken, so the archive cannot be replayed to a point in time (004-23) and grows by at least one 16 MB segment an hour; prune it by hand");
 
         RedisCache? cache = null;
         if (composed.Cache is { Def: var c } ccache)
