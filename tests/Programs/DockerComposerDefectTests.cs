@@ -121,4 +121,40 @@ public class DockerComposerDefectTests
         var conf = Maps(loki.Properties["uploads"]).Single()["content"] as string;
         Assert.Contains($"retention_period: '{(days ?? 30) * 24}h'", conf);
     }
+
+    // #10: replicas of a stateful service each got their own data volume behind ONE alias (split state): refused.
+    [Fact]
+    public void Stateful_service_with_replicas_is_refused()
+    {
+        static Infra.Stacks.Model.SystemBuilder Shop()
+        {
+            var b = new Infra.Stacks.Model.SystemBuilder("shop", "test shop", "test", "stacks/Systems/Shop.cs");
+            b.AddService("store").WithHttp(8000, "/health").WithDataVolume("/app/data");
+            return b;
+        }
+        var staging = Infra.Stacks.Composition.StackSettings.Create("t", "pliers", "staging", "docker",
+            new Dictionary<string, Infra.Stacks.Composition.ImageSetting>(), new Dictionary<string, int>(), new Dictionary<string, int>(), false, "Pulumi.t.yaml")
+            with { System = "shop", Images = new Dictionary<string, Infra.Stacks.Composition.ImageSetting> { ["store"] = new("registry.example.com/shop/store:1.0.0") } };
+        var e = Assert.Throws<Infra.Components.Core.InputException>(() => Infra.Stacks.Composition.Synthesizer.Compose(staging, Shop().Build()));
+        Assert.Contains("stacks/Systems/Shop.cs", e.Message);
+        Assert.Contains("services[store].replicas", e.Message);
+        Assert.Contains("split state", e.Message);
+
+        var dev = Infra.Stacks.Composition.StackSettings.Create("t", "pliers", "dev", "docker", new Dictionary<string, Infra.Stacks.Composition.ImageSetting>(),
+            new Dictionary<string, int>(), new Dictionary<string, int>(), false, "Pulumi.t.yaml") with { System = "shop", Replicas = new Dictionary<string, int> { ["store"] = 2 } };
+        e = Assert.Throws<Infra.Components.Core.InputException>(() => Infra.Stacks.Composition.Synthesizer.Compose(dev, Shop().Build()));
+        Assert.Contains("Pulumi.t.yaml", e.Message);
+        Assert.Contains("platform:replicas.store", e.Message);
+        Assert.Contains("allowed: 1", e.Message);
+    }
+
+    // #10: no program runs a stateful service with more than one replica (PinAI registry in staging: one volume, one replica).
+    [Theory, MemberData(nameof(All))]
+    public void Stateful_services_run_one_replica(string system, string env)
+    {
+        var p = Env(system, env);
+        foreach (var g in Containers(p).Where(c => Maps(c.Properties.GetValueOrDefault("volumes")).Any(v => v.ContainsKey("volumeName")))
+                     .GroupBy(c => Deployment.Label(c, "platform.service")))
+            Assert.True(g.Count() == 1, $"{g.Key}: {g.Count()} replicas, each with its own volume behind one alias");
+    }
 }

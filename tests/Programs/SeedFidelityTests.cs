@@ -28,8 +28,6 @@ public class SeedFidelityTests
     {
         var checks = new (string Id, string System, Func<bool> HonouredNow)[]
         {
-            ("002-14", "consensusnet", () => ProgramView.Of("consensusnet", "dev").Env("consensusnet-api-1", "ENV") == "development"),
-            ("001-22", "pliers", () => ProgramView.Of("pliers", "prod").Replicas("ai-service").Count == 2),
             ("002-07", "consensusnet", () => !ProgramView.Of("consensusnet", "prod").Has("consensusnet-db")),
             ("001-27", "pliers", () => ProgramView.Of("pliers", "dev").Published("pliers-monitoring-loki").Any(p => p.External == 3100)),
         };
@@ -255,6 +253,16 @@ public class SeedFidelityTests
         Assert.Contains("location /api {", nginx);
         Assert.Contains("location / {", nginx);
     }
+
+    [Fact] // 002-14
+    public void ConsensusNet_dev_runs_with_development_settings()
+    {
+        Assert.Equal("development", ProgramView.Of("consensusnet", "dev").Env("consensusnet-api-1", "ENV"));
+        Assert.NotEqual("development", ProgramView.Of("consensusnet", "staging").Env("consensusnet-api-1", "ENV"));
+    }
+
+    [Fact] // 001-22
+    public void Pliers_prod_runs_two_ai_service_replicas() => Assert.Equal(2, ProgramView.Of("pliers", "prod").Replicas("ai-service").Count);
 
     [Fact] // 003-17
     public void Vru_loki_keeps_logs_14_days()

@@ -172,7 +172,7 @@ public static class DockerTarget
 
         return new DockerService(system, svc.Name, self =>
         {
-            var env = new List<KeyValuePair<string, Value>>(svc.Environment.Select(e => new KeyValuePair<string, Value>(e.Key, e.Value)));
+            var env = new List<KeyValuePair<string, Value>>(svc.EnvironmentFor(profile.Name).Select(e => new KeyValuePair<string, Value>(e.Key, e.Value)));
             foreach (var reference in svc.References)
             {
                 if (db is not null && reference == def.Database?.Name)
