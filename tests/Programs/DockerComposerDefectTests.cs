@@ -157,4 +157,47 @@ public class DockerComposerDefectTests
                      .GroupBy(c => Deployment.Label(c, "platform.service")))
             Assert.True(g.Count() == 1, $"{g.Key}: {g.Count()} replicas, each with its own volume behind one alias");
     }
+
+    // ---- bad input in a system definition: one InputException naming the file, the key and what is allowed ----------
+
+    private static Infra.Stacks.Composition.StackSettings DevShop => Infra.Stacks.Composition.StackSettings.Create("t", "pliers", "dev", "docker",
+        new Dictionary<string, Infra.Stacks.Composition.ImageSetting>(), new Dictionary<string, int>(), new Dictionary<string, int>(), false, "Pulumi.t.yaml") with { System = "shop" };
+
+    private static Infra.Components.Core.InputException Rejected(Action<Infra.Stacks.Model.SystemBuilder> define, string env = "dev")
+    {
+        var b = new Infra.Stacks.Model.SystemBuilder("shop", "test shop", "test", "stacks/Systems/Shop.cs");
+        define(b);
+        var settings = env == "dev" ? DevShop : Infra.Stacks.Composition.StackSettings.Create("t", "pliers", env, "docker",
+            new Dictionary<string, Infra.Stacks.Composition.ImageSetting>(), new Dictionary<string, int>(), new Dictionary<string, int>(), false, "Pulumi.t.yaml")
+            with { System = "shop", Images = new Dictionary<string, Infra.Stacks.Composition.ImageSetting> { ["api"] = new("registry.example.com/shop/api:1.0.0") } };
+        return Assert.Throws<Infra.Components.Core.InputException>(() => Infra.Stacks.Composition.Synthesizer.Compose(settings, b.Build()));
+    }
+
+    [Fact]
+    public void Subnet_overlapping_another_network_is_refused()
+    {
+        var e = Rejected(b =>
+        {
+            var a = b.AddNetwork("front", subnet: "172.28.0.0/16");
+            var c = b.AddNetwork("back", subnet: "172.28.5.0/24");
+            b.AddService("api").WithHttp(8000, "/health").OnNetworks(a, c);
+        });
+        Assert.Contains("stacks/Systems/Shop.cs", e.Message);
+        Assert.Contains("networks[back].subnet", e.Message);
+        Assert.Contains("overlap network 'front' (172.28.0.0/16)", e.Message);
+    }
+
+    [Fact]
+    public void Malformed_subnet_is_refused()
+    {
+        var e = Rejected(b => { var a = b.AddNetwork("front", subnet: "172.28.0.1/16"); b.AddService("api").WithHttp(8000, "/health").OnNetworks(a); });
+        Assert.Contains("networks[front].subnet", e.Message);
+        Assert.Contains("IPv4 CIDR", e.Message);
+    }
+
+    // A data service below what its server needs cannot be declared: stacks set no memory, and EnvironmentProfile.Scale
+    // never goes below 128 MB, which is PostgresTuning's minimum (Redis needs 16). Nothing to refuse.
+    [Fact]
+    public void Scaled_limits_never_go_below_what_postgres_needs() =>
+        Assert.True(Infra.Stacks.Profiles.EnvironmentProfile.Prod.Scale(new Infra.Components.Workloads.ResourceLimits(1, 16)).MemoryMb >= 128);
 }

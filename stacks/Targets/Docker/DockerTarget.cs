@@ -39,6 +39,7 @@ public static class DockerTarget
         var settings = composed.Settings;
         var profile = settings.Environment;
 
+        CheckSubnets(def);
         var program = new StackProgram(Composition.StackSettings.Project, settings.Stack);
         var system = new ComponentGroup(program, def.Name, "System");
         var networks = def.Networks.Count == 0
@@ -234,6 +235,38 @@ public static class DockerTarget
                 PublishAddress = publishAddress,
             };
         }).Also(s => { if (standIn) foreach (var c in s.Containers) c.Traits.Add(Traits.StandIn); });
+    }
+
+    /// <summary>Declared subnets are IPv4 CIDRs and no two networks of the stack overlap (Docker would refuse the second at deploy time).</summary>
+    private static void CheckSubnets(SystemDefinition def)
+    {
+        var seen = new List<(string Name, string Cidr, uint Start, uint End)>();
+        foreach (var n in def.Networks.Where(n => n.Subnet is not null))
+        {
+            var key = $"networks[{n.Name}].subnet";
+            if (!TryParseCidr(n.Subnet!, out var start, out var end))
+                throw new InputException(def.DefinedIn, key, n.Subnet, "an IPv4 CIDR with the host bits zero, e.g. 172.28.0.0/16");
+            foreach (var other in seen)
+                if (start <= other.End && other.Start <= end)
+                    throw new InputException(def.DefinedIn, key, n.Subnet, $"a subnet that does not overlap network '{other.Name}' ({other.Cidr}); every network of a stack needs its own range");
+            seen.Add((n.Name, n.Subnet!, start, end));
+        }
+    }
+
+    private static bool TryParseCidr(string cidr, out uint start, out uint end)
+    {
+        start = end = 0;
+        var parts = cidr.Split('/');
+        if (parts.Length != 2 || !System.Net.IPAddress.TryParse(parts[0], out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var bits) || bits is < 8 or > 30 || parts[0].Count(c => c == '.') != 3)
+            return false;
+        var b = ip.GetAddressBytes();
+        var addr = (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
+        var mask = uint.MaxValue << (32 - bits);
+        if ((addr & ~mask) != 0) return false;
+        start = addr;
+        end = addr | ~mask;
+        return true;
     }
 
     private static string EnvPrefix(string name) => name.ToUpperInvariant().Replace('-', '_');
