@@ -82,6 +82,12 @@ public static class BackupScripts
             mkdir -p "$DIR"
             STAMP=$(date -u +%Y%m%dT%H%M%SZ)
             NAME="${SYSTEM}_${SAFE_DB}_${MODE}_${STAMP}.dump"
+            # Two runs in one second would share a name and the second would replace the first: wait for a new one.
+            while [ -e "$DIR/$NAME" ]; do
+                sleep 1
+                STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+                NAME="${SYSTEM}_${SAFE_DB}_${MODE}_${STAMP}.dump"
+            done
             TMP="$DIR/.$NAME.partial"
             trap 'rm -f "$TMP"' EXIT
             trap 'exit 130' INT TERM

@@ -14,6 +14,8 @@ public abstract record DataServiceArgs
     public ResourceLimits? Limits { get; init; }
     /// <summary>Publish the port on the host (dev only; policy EXP-001 refuses it elsewhere).</summary>
     public int? HostPort { get; init; }
+    /// <summary>Host address the published port binds to; null binds every interface.</summary>
+    public string? PublishAddress { get; init; }
 }
 
 /// <summary>
@@ -24,7 +26,7 @@ public abstract record DataServiceArgs
 public abstract class DataService
 {
     protected DataService(Construct parent, string name, DataServiceArgs args, string role, int port, string dataPath,
-        Func<Value, DockerServiceArgs> specific)
+        Func<DockerService, Value, DockerServiceArgs> specific)
     {
         Value password = "";
         Value imageId = "";
@@ -32,7 +34,7 @@ public abstract class DataService
         {
             imageId = DockerImage.Pull(svc, "image", args.Image).ImageId;
             password = args.Password.Resolve(svc, "password", args.Protect);
-            return specific(password) with
+            return specific(svc, password) with
             {
                 Image = imageId,
                 Ports = [new ServicePort(name, port, PortProtocol.Tcp, args.HostPort)],
@@ -40,6 +42,7 @@ public abstract class DataService
                 ProtectData = args.Protect,
                 Networks = args.Networks,
                 Limits = args.Limits,
+                PublishAddress = args.PublishAddress,
                 Labels = [("platform.role", role)],
             };
         }, indexed: false);

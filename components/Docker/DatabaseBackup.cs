@@ -72,6 +72,8 @@ public sealed class DatabaseBackup
             Health = HealthCheck.Exec("test -n \"$(find /tmp/backup-heartbeat -mmin -3)\""),
             Limits = new ResourceLimits(0.5, 256),
             Labels = [("platform.role", "backup")],
+            // The WAL archive, read-only: copied off the host with the dumps; never written by the sidecar.
+            Mounts = db.WalArchive is { } wal ? [(wal, db.Args.WalArchiveDir!, true)] : [],
         }, indexed: false);
         foreach (var c in Service.Containers) c.Traits.Add(Traits.Backup);
     }

@@ -16,6 +16,14 @@ public sealed record MonitoringArgs
     public bool ProtectData { get; init; }
     public string Retention { get; init; } = "15d";
     public ResourceLimits? Limits { get; init; }
+    /// <summary>Host address Grafana's and Prometheus's published ports bind to; null binds every interface.</summary>
+    public string? PublishAddress { get; init; }
+    /// <summary>Alertmanager (receives the alert rules' alerts; Prometheus's alerting: section points at it).</summary>
+    public bool Alertmanager { get; init; }
+    /// <summary>Node exporter: host metrics from read-only binds of /proc and /sys.</summary>
+    public bool NodeExporter { get; init; }
+    /// <summary>System name (a label on collected logs).</summary>
+    public string SystemName { get; init; } = "";
 }
 
 /// <summary>Prometheus (scrape config generated from the services), Grafana with provisioned data sources, and Loki.</summary>
@@ -32,6 +40,49 @@ public sealed class Monitoring : Construct
         {
             Loki = Member("loki", "grafana/loki:3.3.2", "10001:10001", 3100, "/loki", "/ready", ["-config.file=/etc/loki/config.yaml"], args.LokiFiles, null);
             members.Add(Loki);
+            // Loki receives nothing by itself: promtail tails the containers' json-file logs through a read-only bind of
+            // /var/lib/docker/containers (no Docker socket). The files are root-owned 0640, so it runs as root with every
+            // capability dropped (policy WRK-003 is waived for it by the composer).
+            LogCollector = new DockerService(this, "promtail", new DockerServiceArgs
+            {
+                Kind = "Log collector (promtail)",
+                Image = DockerImage.Pull(this, "promtail-image", PromtailImage).ImageId,
+                User = "0:0",
+                Command = ["-config.file=/etc/promtail/config.yml"],
+                Files = [new ConfigFile("/etc/promtail/config.yml", PromtailConfig(args.SystemName))],
+                DataPath = "/promtail",
+                ProtectData = args.ProtectData,
+                Networks = Args.Networks,
+                HostMounts = [(ContainerLogDir, ContainerLogDir)],
+                WaitFor = [.. Loki.Containers],
+                // The image is Debian slim without wget/curl: a TCP probe of the HTTP port with bash.
+                Health = HealthCheck.Exec("bash -c 'exec 3<>/dev/tcp/127.0.0.1/9080'"),
+                Limits = new ResourceLimits(0.25, 128),
+                Labels = [("platform.role", "monitoring")],
+            }, indexed: false);
+        }
+        if (args.Alertmanager)
+        {
+            Alertmanager = Member("alertmanager", AlertmanagerImage, "65534:65534", AlertmanagerPort, "/alertmanager", "/-/ready",
+                ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
+                [new ConfigFile("/etc/alertmanager/alertmanager.yml", AlertmanagerConfig)], null);
+            members.Add(Alertmanager);
+        }
+        if (args.NodeExporter)
+        {
+            NodeExporter = new DockerService(this, "node-exporter", new DockerServiceArgs
+            {
+                Kind = "Exporter",
+                Image = DockerImage.Pull(this, "node-exporter-image", NodeExporterImage).ImageId,
+                User = "65534:65534",
+                Command = ["--path.procfs=/host/proc", "--path.sysfs=/host/sys"],
+                Ports = [new ServicePort("metrics", NodeExporterPort)],
+                Networks = Args.Networks,
+                HostMounts = [("/proc", "/host/proc"), ("/sys", "/host/sys")],
+                Health = HealthCheck.Http("/metrics", NodeExporterPort),
+                Limits = new ResourceLimits(0.25, 64),
+                Labels = [("platform.role", "monitoring")],
+            }, indexed: false);
         }
 
         if (args.Grafana)
@@ -57,12 +108,61 @@ public sealed class Monitoring : Construct
                 Health = HealthCheck.Http("/api/health", 3000),
                 Limits = args.Limits,
                 Labels = [("platform.role", "monitoring")],
+                PublishAddress = args.PublishAddress,
             }, indexed: false);
         }
         foreach (var r in AllResources().Where(r => r.Traits.Contains(Traits.Workload))) r.Traits.Add(Traits.Monitoring);
     }
 
     public override string Kind => "Monitoring";
+
+    public const string PromtailImage = "grafana/promtail:3.3.2";
+    public const string AlertmanagerImage = "prom/alertmanager:v0.27.0";
+    public const string NodeExporterImage = "prom/node-exporter:v1.8.2";
+    public const int AlertmanagerPort = 9093;
+    public const int NodeExporterPort = 9100;
+    public const string ContainerLogDir = "/var/lib/docker/containers";
+
+    /// <summary>One receiver without integrations: alerts are grouped and visible in Alertmanager; a notification channel is the operator's.</summary>
+    public const string AlertmanagerConfig = """
+        # Generated by Infra.Components.Docker.Monitoring. Add a notification integration to the receiver.
+        route:
+          receiver: default
+          group_by: [alertname, system]
+          group_wait: 30s
+          group_interval: 5m
+          repeat_interval: 4h
+        receivers:
+          - name: default
+
+        """;
+
+    /// <summary>promtail: every container's json-file log on this host, pushed to Loki with the container id as a label.</summary>
+    public static string PromtailConfig(string system) => $$"""
+        # Generated by Infra.Components.Docker.Monitoring. Do not edit by hand.
+        server:
+          http_listen_port: 9080
+          grpc_listen_port: 0
+        positions:
+          filename: /promtail/positions.yaml
+        clients:
+          - url: http://loki:3100/loki/api/v1/push
+        scrape_configs:
+          - job_name: containers
+            static_configs:
+              - targets: [localhost]
+                labels:
+                  job: containers
+                  system: "{{system}}"
+                  __path__: {{ContainerLogDir}}/*/*-json.log
+            pipeline_stages:
+              - docker: {}
+            relabel_configs:
+              - source_labels: [__path__]
+                regex: '{{ContainerLogDir}}/([0-9a-f]+)/.*'
+                target_label: container_id
+
+        """;
 
     /// <summary>A Prometheus-style member: its image, user, HTTP port with a readiness path, data volume and config files.</summary>
     private DockerService Member(string name, string image, string user, int port, string dataPath, string readyPath,
@@ -80,6 +180,7 @@ public sealed class Monitoring : Construct
             Health = HealthCheck.Http(readyPath, port),
             Limits = Args.Limits,
             Labels = [("platform.role", "monitoring")],
+            PublishAddress = Args.PublishAddress,
         }, indexed: false);
 
     /// <summary>Prometheus exporters for the data services (the Full monitoring level).</summary>
@@ -114,5 +215,8 @@ public sealed class Monitoring : Construct
     public DockerService Prometheus { get; }
     public DockerService? Grafana { get; }
     public DockerService? Loki { get; }
+    public DockerService? LogCollector { get; }
+    public DockerService? Alertmanager { get; }
+    public DockerService? NodeExporter { get; }
     public Value? AdminPassword { get; }
 }

@@ -12,22 +12,34 @@ public sealed record PostgresArgs : DataServiceArgs
     /// <summary>postgresql.conf and pg_hba.conf; when given, the server is started with them.</summary>
     public ConfigFile? PostgresqlConf { get; init; }
     public ConfigFile? HbaConf { get; init; }
+    /// <summary>Where archive_command copies WAL segments (postgresql.conf's archive dir); null: archiving is off, no volume.</summary>
+    public string? WalArchiveDir { get; init; }
 }
 
 /// <summary>PostgreSQL 15 with a data volume, a generated password and a <c>pg_isready</c> health check.</summary>
 public sealed class PostgresDatabase : DataService
 {
     public const int Port = DataServiceDefaults.PostgresPort;
+    /// <summary>/dev/shm in MB: dynamic_shared_memory_type = posix (parallel query, hash joins) lives there; Docker gives 64.</summary>
+    public const int ShmSizeMb = 256;
 
     public PostgresDatabase(Construct parent, string name, PostgresArgs args)
-        : base(parent, name, args, "database", Port, "/var/lib/postgresql/data", password => Specific(args, password))
+        : base(parent, name, args, "database", Port, "/var/lib/postgresql/data", (svc, password) => Specific(svc, args, password))
     {
+        WalArchive = Service.Args.Mounts.Select(m => m.Volume).FirstOrDefault(v => v.Name == WalArchiveVolume);
         Args = args;
         Container.Traits.Add(Traits.Database);
     }
 
-    private static DockerServiceArgs Specific(PostgresArgs args, Value password)
+    public const string WalArchiveVolume = "wal-archive";
+
+    /// <summary>The WAL archive's own volume (retained, protected with the data), or null when archiving is off.</summary>
+    public DockerVolume? WalArchive { get; }
+
+    private static DockerServiceArgs Specific(DockerService svc, PostgresArgs args, Value password)
     {
+        // Archived WAL on its own volume: in the container's writable layer it was lost on every recreate.
+        var archive = args.WalArchiveDir is { } dir ? new DockerVolume(svc, WalArchiveVolume, args.Protect) : null;
         var command = new List<string>();
         var files = new List<ConfigFile>();
         if (args.PostgresqlConf is { } conf)
@@ -57,6 +69,8 @@ public sealed class PostgresDatabase : DataService
             Health = HealthCheck.Exec("pg_isready", "-q", "-h", "127.0.0.1", "-U", args.User, "-d", args.Database),
             Files = files,
             Command = command,
+            ShmSizeMb = ShmSizeMb,
+            Mounts = archive is null ? [] : [(archive, args.WalArchiveDir!, false)],
         };
     }
 

@@ -17,7 +17,7 @@ public sealed class RedisCache : DataService
     public const int Port = DataServiceDefaults.RedisPort;
 
     public RedisCache(Construct parent, string name, RedisArgs args)
-        : base(parent, name, args, "cache", Port, "/data", password => new DockerServiceArgs
+        : base(parent, name, args, "cache", Port, "/data", (_, password) => new DockerServiceArgs
         {
             Kind = "Cache (Redis)",
             Image = "",

@@ -18,6 +18,8 @@ public sealed record ReverseProxyArgs
     public IReadOnlyList<Resource> Upstreams { get; init; } = [];
     public int Replicas { get; init; } = 1;
     public ResourceLimits? Limits { get; init; }
+    /// <summary>Host address the published ports bind to; null binds every interface.</summary>
+    public string? PublishAddress { get; init; }
 }
 
 /// <summary>
@@ -52,6 +54,7 @@ public sealed class ReverseProxy
             Health = nginx ? HealthCheck.Http(Infra.Components.Configs.NginxConfig.ProxyHealthPath, httpPort) : HealthCheck.Exec("traefik", "healthcheck", "--ping"),
             Command = nginx ? [] : ["traefik", "--configFile=/etc/traefik/traefik.yml"],
             Limits = args.Limits,
+            PublishAddress = args.PublishAddress,
             Labels = [("platform.role", "reverse-proxy")],
         });
         foreach (var c in Service.Containers) c.Traits.Add(Traits.Proxy);

@@ -26,7 +26,15 @@ public static class SystemComposer
         var services = new List<ComposedService>();
         foreach (var svc in InReferenceOrder(def))
         {
-            var replicas = settings.Replicas.TryGetValue(svc.Name, out var r) ? r : svc.FixedReplicas ?? Math.Max(profile.Replicas, svc.MinReplicas);
+            var replicas = settings.Replicas.TryGetValue(svc.Name, out var r) ? r : svc.ReplicasFor(profile.Replicas);
+            // Each replica of a stateful service gets its own data volume behind ONE alias: requests would land on
+            // different state. A stateful service runs one replica (the seeds' registries, matchers, validators, IPFS).
+            if (svc.DataPath is not null && replicas > 1)
+                throw settings.Replicas.ContainsKey(svc.Name)
+                    ? new InputException(settings.File, $"platform:replicas.{svc.Name}", replicas.ToString(CultureInfo.InvariantCulture),
+                        $"'{svc.Name}' keeps state in {svc.DataPath}: replicas would each get their own volume behind one alias (split state); allowed: 1")
+                    : new InputException(def.DefinedIn, $"services[{svc.Name}].replicas", replicas.ToString(CultureInfo.InvariantCulture),
+                        $"'{svc.Name}' keeps state in {svc.DataPath} but runs {replicas} replicas in {profile.Name}: each would get its own volume behind one alias (split state); declare WithReplicas(1)");
             var image = settings.Images.GetValueOrDefault(svc.Name) ?? (svc.DefaultImage is { } di ? new ImageSetting(di)
                 : settings.PromoteFrom is { } from ? ImageSetting.Promoted(from) : null);
             IReadOnlyList<string> command = svc.Command;

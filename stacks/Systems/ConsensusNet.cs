@@ -63,8 +63,6 @@ public static class ConsensusNet
             "declared (UseExternalDatabase(\"databaseUrl\", \"prod\")), but DockerComposer ignores DatabaseDef.ExternalIn and still runs a PostgreSQL container and its backup in prod", "prod");
         s.Departs("002-11", "L354: REDIS_URL=redis://redis:6379 (Redis without a password)",
             "Redis always requires a generated password; REDIS_URL carries it");
-        s.NotYet("002-14", "L185, L199, L212, L344: ENV=development and NODE_ENV=development in development",
-            "declared (WithEnvIn), but DockerComposer.AppService reads svc.Environment, so dev still gets ENV=production and NODE_ENV=production; it should read svc.EnvironmentFor(profile.Name)", "dev");
         s.Departs("002-15", "L182-183, L196-197, L208-210: dev mounts ./src and ./frontend into the containers (hot reload)",
             "the program deploys images (or stand-ins) only; source mounts belong to a developer's compose file, not to a stack", "dev");
         s.Departs("002-17", "L253-281: api and frontend run one container each in production",

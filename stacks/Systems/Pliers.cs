@@ -80,8 +80,6 @@ public static class Pliers
             "every container runs non-root with all capabilities dropped: web runs as 101:101, so its image must run nginx unprivileged (pid and cache in writable paths), e.g. FROM nginxinc/nginx-unprivileged");
         s.Departs("001-17", "L384-401: traefik:v3.0 with the Docker provider (/var/run/docker.sock) and the insecure dashboard on 8080",
             "traefik:v3.2.3 with a generated file provider: no Docker socket in a container, no unauthenticated dashboard");
-        s.NotYet("001-22", "L607-609: ai-service replicas 2",
-            "declared (WithMaxReplicas(2)), but DockerComposer.AppService ignores the maximum, so prod runs the profile's 3; it should take svc.ReplicasFor(profile.Replicas)", "prod");
         s.Departs("001-23", "L603-605, L613-616: reservations cpus '0.5' (api) and '1' (ai-service)",
             "Docker containers have no CPU reservation (only a cpus limit); the memory reservations 512M and 1G are honoured");
         s.Departs("001-24", "L599-616: limits api 1 CPU / 1G, ai-service 2 CPU / 2G",

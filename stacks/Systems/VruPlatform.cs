@@ -74,8 +74,6 @@ public static class VruPlatform
             "smaller environments scale limits down (EnvironmentProfile.Scale: staging half, dev a quarter); prod has the seed's numbers", "dev", "staging");
         s.Departs("003-14", "L121-126, L223: ADR-004 bind mounts under /opt/vru-platform (backups in /opt/vru-platform/backups)",
             "named Docker volumes, protected outside dev: a Pulumi program cannot assume host directories exist");
-        s.NotYet("003-17", "L193, L218: centralised logs with rotation every 14 days",
-            "declared (RetainLogs(14)), but DockerComposer renders new LokiSpec() (30 days) for every system; container logs rotate by size (10m x 3)");
         s.Departs("003-18", "L163, L217: database backups (vru-platform backup)",
             "dev has no backups (seed 004's table); staging runs daily and prod hourly + daily pg_dump from the backup sidecar", "dev");
         s.NotYet("003-19", "L219: volume snapshots for persistent data",

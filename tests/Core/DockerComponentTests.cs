@@ -16,7 +16,7 @@ public class DockerComponentTests
     public void Service_replicas_get_their_own_container_and_volume_and_share_an_alias()
     {
         var (p, g) = Root();
-        var net = new DockerNetwork(g, "backend", @internal: true);
+        var net = new DockerNetwork(g, "backend");
         var svc = new DockerService(g, "api", new DockerServiceArgs
         {
             Image = "busybox:1.36.1", Replicas = 3, DataPath = "/data", Networks = [net],
@@ -30,6 +30,19 @@ public class DockerComponentTests
         Assert.Null(svc.Containers[1].Properties.Get("ports")); // one host port, one replica
         Assert.Contains(p.Notes, n => n.Contains("3 replicas"));
         Assert.True(((Bool)svc.Containers[0].Properties.Get("wait")!).Flag);
+    }
+
+    [Fact]
+    public void A_service_only_on_internal_networks_publishes_no_host_port_and_says_so()
+    {
+        var (p, g) = Root();
+        var net = new DockerNetwork(g, "backend", @internal: true);
+        var svc = new DockerService(g, "api", new DockerServiceArgs
+        {
+            Image = "busybox:1.36.1", Networks = [net], Ports = [new ServicePort("http", 8080, HostPort: 8080)], Health = HealthCheck.Http("/health", 8080),
+        });
+        Assert.Null(svc.Containers[0].Properties.Get("ports"));
+        Assert.Contains(p.Notes, n => n.Contains("only on internal networks"));
     }
 
     [Fact]

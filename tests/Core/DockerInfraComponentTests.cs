@@ -53,7 +53,9 @@ public class DockerInfraComponentTests
         Assert.True(m.AdminPassword!.IsSecret);
         Assert.Contains(m.Prometheus.Containers[0], m.Grafana!.Containers[0].Options.DependsOn);
         Assert.All(p.AllInOrder.Where(r => r.Traits.Contains(Traits.Workload)), r => Assert.Contains(Traits.Monitoring, r.Traits));
-        Assert.Equal(3, p.AllInOrder.Count(r => r.Type == "docker:index/volume:Volume"));
+        // prometheus, loki, grafana and promtail's positions file.
+        Assert.Equal(4, p.AllInOrder.Count(r => r.Type == "docker:index/volume:Volume"));
+        Assert.NotNull(m.LogCollector);
     }
 
     [Fact]

@@ -24,6 +24,11 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void Two_services_on_one_host_port() =>
+        AssertRejected(WithStack("dev", "config:\n  platform:system: pliers\n  platform:environment: dev\n  platform:ports:\n    web: 3000\n"),
+            "Pulumi.dev.yaml", "platform:ports.web", "3000");
+
+    [Fact]
     public void Unknown_stack() =>
         AssertRejected(Synth.CliIn(_root, "synth", "--stack", "qa"), "Pulumi.qa.yaml", "unknown stack");
 

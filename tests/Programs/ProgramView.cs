@@ -110,7 +110,11 @@ public sealed class ProgramView
             ? [.. seq.Children.OfType<YamlScalarNode>().Select(s => s.Value!)]
             : [];
 
-    public IReadOnlyList<string> Containers() => [.. Names.Where(n => Type(n) == "docker:index/container:Container")];
+    /// <summary>The long-running containers (not the one-shot volume-init chowns that run before a stateful service).</summary>
+    public IReadOnlyList<string> Containers() => [.. Names.Where(n => Type(n) == "docker:index/container:Container" && !IsVolumeInit(n))];
+
+    /// <summary>A one-shot <c>VolumeInit</c> container: <c>{system}-{service}-volume-init[-n or -volume]</c>.</summary>
+    public static bool IsVolumeInit(string name) => Regex.IsMatch(name, @"-volume-init(-[a-z0-9-]+)?$");
 
     /// <summary>The replica containers of an application service: <c>{system}-{service}-{n}</c>.</summary>
     public IReadOnlyList<string> Replicas(string service) =>

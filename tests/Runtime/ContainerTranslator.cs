@@ -23,7 +23,8 @@ public sealed record ContainerPlan(
     TimeSpan WaitTimeout,
     Health? Health,
     IReadOnlyList<string> Networks,
-    IReadOnlyList<PublishedPort> Ports);
+    IReadOnlyList<PublishedPort> Ports,
+    bool OneShot = false);
 
 /// <summary>
 /// The ONE generic translator from the docker provider's Container input properties (schema names, as
@@ -183,7 +184,7 @@ public static class ContainerTranslator
     /// <summary>Properties with no docker create equivalent, and why.</summary>
     public static readonly IReadOnlyDictionary<string, string> NotApplicable = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["attach"] = "provider-side: attach to the container instead of starting it detached",
+        ["attach"] = "provider-side: the provider waits for the container to exit; the harness waits for exit code 0 (ContainerPlan.OneShot)",
         ["logs"] = "provider-side: collect logs into the state when attach is set",
         ["destroyGraceSeconds"] = "provider-side: grace period on delete (docker rm -f is used)",
         ["removeVolumes"] = "provider-side: remove anonymous volumes on delete",
@@ -251,7 +252,8 @@ public static class ContainerTranslator
         return new ContainerPlan(name, args, steps,
             Start: !(props.TryGetValue("start", out var st) && !Bool(st)),
             Wait: props.TryGetValue("wait", out var w) && Bool(w),
-            WaitTimeout: waitTimeout, b.Health, networks, b.Ports);
+            WaitTimeout: waitTimeout, b.Health, networks, b.Ports,
+            OneShot: props.TryGetValue("attach", out var at) && Bool(at));
     }
 
     /// <summary><c>docker network create</c> for a <c>docker:index/network:Network</c> (driver, internal, ipamConfigs, labels, options).</summary>

@@ -122,6 +122,10 @@ public sealed class Deployment : IDisposable
     public void Up(IEnumerable<ProgramResource>? only = null)
     {
         var todo = (only ?? Program.OfType(PulumiProgram.ContainerType)).ToList();
+        // A one-shot a container depends on (attach: true, e.g. the volume-init chown) is part of bringing it up.
+        if (only is not null)
+            todo.InsertRange(0, Program.OfType(PulumiProgram.ContainerType)
+                .Where(o => o.Properties.GetValueOrDefault("attach") is true or "true" && !todo.Contains(o) && todo.Any(c => DependsOn(c).Contains(o.Name))).ToList());
         var names = todo.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var done = new HashSet<string>(StringComparer.Ordinal);
         while (todo.Count > 0)
@@ -151,11 +155,12 @@ public sealed class Deployment : IDisposable
             {
                 var plan = Plan(c);
                 var (status, health) = states[plan.Name];
-                var ok = plan.Health is null ? status == "running" : health == "healthy";
+                // attach: true (a one-shot) is done when it has exited with code 0, as the provider waits for it.
+                var ok = plan.OneShot ? status == "exited" && health == "exit=0" : plan.Health is null ? status == "running" : health == "healthy";
                 if (ok) { _log.Add($"{started.Elapsed.TotalSeconds,5:0.0}s healthy: {Describe(c)}"); pending.Remove(c); continue; }
                 var bound = plan.Health is { } h ? h.StartPeriod + h.Interval + h.Timeout + slack : TimeSpan.FromSeconds(10);
                 if (bound > plan.WaitTimeout) bound = plan.WaitTimeout;
-                if (status is "exited" or "dead" || started.Elapsed > bound)
+                if ((status is "exited" or "dead" && !plan.OneShot) || (plan.OneShot && status == "exited") || started.Elapsed > bound)
                     throw new Xunit.Sdk.XunitException(
                         $"{Describe(c)} is not healthy after {started.Elapsed.TotalSeconds:0}s (bound {bound.TotalSeconds:0}s): status={status} health={health}\n" +
                         Diagnose(plan.Name) + "\n--- deployment log ---\n" + Log);
@@ -211,7 +216,7 @@ public sealed class Deployment : IDisposable
 
     private Dictionary<string, (string Status, string Health)> Inspect(IEnumerable<string> names)
     {
-        var r = DockerCli.Run(["inspect", "-f", "{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", .. names]);
+        var r = DockerCli.Run(["inspect", "-f", "{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else if eq .State.Status \"exited\"}}exit={{.State.ExitCode}}{{else}}none{{end}}", .. names]);
         var result = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         foreach (var line in r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

@@ -49,9 +49,9 @@ public static class LocalImages
         ["nginxinc/nginx-unprivileged"] = new("local/nginx", "look-alike of nginxinc/nginx-unprivileged (Debian nginx 1.22)"),
         // Look-alike: Debian prometheus 2.42, binary as entrypoint like prom/prometheus.
         ["prom/prometheus"] = new("local/prometheus", "look-alike of prom/prometheus (Debian prometheus 2.42)"),
-        // Look-alike: Debian prometheus-alertmanager (no program deploys Alertmanager yet; see the composer defects).
+        // Look-alike: Debian prometheus-alertmanager (staging/prod monitoring).
         ["prom/alertmanager"] = new("local/alertmanager", "look-alike of prom/alertmanager (Debian prometheus-alertmanager)"),
-        // Look-alike: Debian prometheus-node-exporter (no program deploys it yet; see the composer defects).
+        // Look-alike: Debian prometheus-node-exporter (staging/prod monitoring).
         ["prom/node-exporter"] = new("local/node-exporter", "look-alike of prom/node-exporter (Debian prometheus-node-exporter)"),
         // STAND-IN: Grafana has no Debian package; busybox httpd answers /api/health on 3000.
         ["grafana/grafana"] = new("local/busybox", "STAND-IN for grafana/grafana (busybox httpd answering /api/health)",
@@ -59,6 +59,10 @@ public static class LocalImages
         // STAND-IN: Loki has no Debian package; busybox httpd answers /ready on 3100.
         ["grafana/loki"] = new("local/busybox", "STAND-IN for grafana/loki (busybox httpd answering /ready)",
             new StandIn("grafana/loki", [3100], ["/ready"], new Dictionary<string, string>())),
+        // STAND-IN: promtail is not packaged in bookworm (nor grafana-alloy, fluent-bit, vector); httpd answers /ready on 9080 and a
+        // `bash` shim answers the program's TCP probe. It ships no logs: the runtime tier checks the wiring (read-only bind, no socket).
+        ["grafana/promtail"] = new("local/busybox", "STAND-IN for grafana/promtail (busybox httpd answering /ready on 9080, a `bash` shim for the probe)",
+            new StandIn("grafana/promtail", [9080], ["/ready"], new Dictionary<string, string> { ["bash"] = "exec wget -q -O /dev/null http://127.0.0.1:9080/ready" })),
         // STAND-IN: Traefik is not packaged in bookworm; httpd on the web (8000) and ping (8080) entry points, and a
         // `traefik` shim so the program's own health command `traefik healthcheck --ping` runs unchanged.
         ["traefik"] = new("local/busybox", "STAND-IN for traefik (busybox httpd on 8000/8080 and a `traefik healthcheck` shim)",

@@ -91,9 +91,9 @@ public abstract class SeedSystemRuntimeTests(ITestOutputHelper output)
         foreach (var v in staging.OfType(PulumiProgram.VolumeType).Where(v => volumes.Any(m => (string?)m["volumeName"] == (string?)v.Properties["name"])))
             sd.CreateVolume(v);
 
-        // COMPOSER DEFECT (reported, not fixed here): the backup volume is created owned by root while the sidecar
-        // runs as its user (70), so backup.sh cannot write. Until the composer prepares the volume, the harness
-        // does it, and says so in the output; once fixed, this branch is simply not taken.
+        // Was a composer defect: the backup volume was root-owned while the sidecar runs as 70. The program's
+        // volume-init one-shot now chowns it (run by sd.Up below, after this probe); the harness only chowns here
+        // if the probe fails, and says so in the output (ComposerDefectTests pins the fix).
         var backupDir = sd.Env(backup, "BACKUP_DIR");
         var user = (string)staging.ResolvedProperties(backup)["user"]!;
         var vol = volumes.Single(m => (string?)m["containerPath"] == backupDir);

@@ -7,13 +7,8 @@ namespace Infra.Tests.Runtime;
 [Trait("Category", RuntimeCollection.Category)]
 public class TranslatorTests
 {
-    /// <summary>schemas/docker.json in the repository when vendored there, else ../shared/schemas/docker.json beside the checkout.</summary>
-    public static string DockerSchemaPath()
-    {
-        var root = Synth.RepoRoot();
-        var vendored = Path.Combine(root, "schemas", "docker.json");
-        return File.Exists(vendored) ? vendored : Path.GetFullPath(Path.Combine(root, "..", "shared", "schemas", "docker.json"));
-    }
+    /// <summary>The docker schema vendored in the repository (schemas/docker.json).</summary>
+    public static string DockerSchemaPath() => Path.Combine(Synth.RepoRoot(), "schemas", "docker.json");
 
     private static HashSet<string> SchemaInputs(string token)
     {

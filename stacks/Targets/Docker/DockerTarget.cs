@@ -17,6 +17,7 @@ namespace Infra.Stacks.Targets.Docker;
 public static class DockerTarget
 {
     public const string StandInImage = SystemComposer.StandInImage;
+    public const string LoopbackAddress = "127.0.0.1";
     private static readonly string[] PrivateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
     /// <summary>What the Docker target can express; the rest is said aloud by plan.</summary>
@@ -47,6 +48,7 @@ public static class DockerTarget
         var settings = composed.Settings;
         var profile = settings.Environment;
 
+        CheckSubnets(def);
         var program = at?.Parent.Program ?? new StackProgram(Composition.StackSettings.Project, settings.Stack);
         var system = new ComponentGroup(at?.Parent ?? program, at?.Name ?? def.Name, "System");
         var networks = def.Networks.Count == 0
@@ -57,34 +59,56 @@ public static class DockerTarget
             var list = names.Select(n => networks[n]).ToList();
             return list.Count > 0 ? list : [networks.Values.First()];
         }
+        // Environments without TLS (dev) serve plain HTTP and data ports: published on loopback only, never on every interface.
+        var publishAddress = profile.RequireTls ? null : LoopbackAddress;
+        if (publishAddress is not null)
+            program.Notes.Add($"{profile.Name}: host ports are bound to {publishAddress} (reachable from this machine only)");
+        // Docker publishes nothing for a container only on internal networks: a data service whose seed publishes a dev
+        // port joins a separate non-internal network (nothing else is on it) so that the port really is published.
+        DockerNetwork? publishNet = null;
+        IReadOnlyList<DockerNetwork> Published(string name, IReadOnlyList<DockerNetwork> nets, bool publishes)
+        {
+            if (!publishes || nets.Any(n => !n.Internal)) return nets;
+            publishNet ??= new DockerNetwork(system, "dev-publish");
+            program.Notes.Add($"{name}: only on internal networks; in {profile.Name} it also joins '{publishNet.Name}' (no other container) so that its host port is published");
+            return [.. nets, publishNet];
+        }
 
         PostgresDatabase? db = null;
         if (composed.Database is { Def: var d } cdb)
         {
-            var tuning = PostgresTuning.For(profile.Size);
+            // Sized from the container's scaled limit, not the size class's budget (a 4 GB budget in a 1 GB container is OOM-killed).
+            var tuning = PostgresTuning.For(profile.Size, cdb.Limits.MemoryMb);
             db = new PostgresDatabase(system, d.Name, new PostgresArgs
             {
                 Database = d.Database,
                 User = d.User,
-                Networks = Nets(d.Networks),
+                Networks = Published(d.Name, Nets(d.Networks), cdb.PublishHostPort),
                 Protect = profile.ProtectData,
                 Limits = cdb.Limits,
                 HostPort = cdb.PublishHostPort ? d.DevHostPort : null,
+                PublishAddress = publishAddress,
                 PostgresqlConf = new ConfigFile("/etc/postgresql/postgresql.conf", PostgresConfig.RenderPostgresqlConf(tuning)),
+                WalArchiveDir = tuning.WalArchiving ? tuning.ArchiveDir : null,
                 HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf", PostgresConfig.RenderPgHba(PrivateRanges)),
             });
         }
+
+        if (db?.WalArchive is not null)
+            program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({PostgresTuning.DefaultArchiveDir}, retained, protected with the data; read-only in the backup sidecar). " +
+                              "Not pruned yet: backups are pg_dump, no base backup is taken, so the archive cannot be replayed to a point in time (004-23) and grows by at least one 16 MB segment an hour; prune it by hand");
 
         RedisCache? cache = null;
         if (composed.Cache is { Def: var c } ccache)
         {
             cache = new RedisCache(system, c.Name, new RedisArgs
             {
-                Networks = Nets(c.Networks),
+                Networks = Published(c.Name, Nets(c.Networks), ccache.PublishHostPort),
                 Protect = profile.ProtectData,
                 Limits = ccache.Limits,
                 HostPort = ccache.PublishHostPort ? c.DevHostPort : null,
-                Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size))),
+                PublishAddress = publishAddress,
+                Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size, ccache.Limits.MemoryMb))),
             });
         }
 
@@ -100,7 +124,7 @@ public static class DockerTarget
 
         var services = new Dictionary<string, DockerService>(StringComparer.Ordinal);
         foreach (var svc in composed.Services)
-            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Def.Networks), db, cache, services);
+            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Def.Networks), db, cache, services, publishAddress);
 
         if (def.Proxy is { } p)
         {
@@ -120,11 +144,12 @@ public static class DockerTarget
                 Networks = Nets(p.Networks),
                 Upstreams = [.. upstreams.SelectMany(u => services[u.Name].Containers)],
                 Limits = profile.Scale(new ResourceLimits(0.5, 256)),
+                PublishAddress = publishAddress,
             });
         }
 
         if (def.Monitoring is { } m)
-            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache, export: at?.Export ?? true);
+            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache, publishAddress, export: at?.Export ?? true);
 
         if (db is not null && composed.Backups != BackupSchedule.None)
         {
@@ -140,12 +165,13 @@ public static class DockerTarget
             });
         }
 
+        WaiveVolumeInit(program, def);
         if (at?.Export ?? true) Export(program, def, services);
         return program;
     }
 
     private static DockerService AppService(ComponentGroup system, SystemDefinition def, ComposedService composed, Composition.StackSettings settings,
-        IReadOnlyList<DockerNetwork> nets, PostgresDatabase? db, RedisCache? cache, Dictionary<string, DockerService> services)
+        IReadOnlyList<DockerNetwork> nets, PostgresDatabase? db, RedisCache? cache, Dictionary<string, DockerService> services, string? publishAddress)
     {
         var profile = settings.Environment;
         var svc = composed.Def;
@@ -156,7 +182,7 @@ public static class DockerTarget
 
         return new DockerService(system, svc.Name, self =>
         {
-            var env = new List<KeyValuePair<string, Value>>(svc.Environment.Select(e => new KeyValuePair<string, Value>(e.Key, e.Value)));
+            var env = new List<KeyValuePair<string, Value>>(svc.EnvironmentFor(profile.Name).Select(e => new KeyValuePair<string, Value>(e.Key, e.Value)));
             foreach (var reference in svc.References)
             {
                 if (db is not null && reference == def.Database?.Name)
@@ -215,8 +241,41 @@ public static class DockerTarget
                 WaitFor = waitFor,
                 Command = command,
                 Labels = labels,
+                PublishAddress = publishAddress,
             };
         }).Also(s => { if (standIn) foreach (var c in s.Containers) c.Traits.Add(Traits.StandIn); });
+    }
+
+    /// <summary>Declared subnets are IPv4 CIDRs and no two networks of the stack overlap (Docker would refuse the second at deploy time).</summary>
+    private static void CheckSubnets(SystemDefinition def)
+    {
+        var seen = new List<(string Name, string Cidr, uint Start, uint End)>();
+        foreach (var n in def.Networks.Where(n => n.Subnet is not null))
+        {
+            var key = $"networks[{n.Name}].subnet";
+            if (!TryParseCidr(n.Subnet!, out var start, out var end))
+                throw new InputException(def.DefinedIn, key, n.Subnet, "an IPv4 CIDR with the host bits zero, e.g. 172.28.0.0/16");
+            foreach (var other in seen)
+                if (start <= other.End && other.Start <= end)
+                    throw new InputException(def.DefinedIn, key, n.Subnet, $"a subnet that does not overlap network '{other.Name}' ({other.Cidr}); every network of a stack needs its own range");
+            seen.Add((n.Name, n.Subnet!, start, end));
+        }
+    }
+
+    private static bool TryParseCidr(string cidr, out uint start, out uint end)
+    {
+        start = end = 0;
+        var parts = cidr.Split('/');
+        if (parts.Length != 2 || !System.Net.IPAddress.TryParse(parts[0], out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var bits) || bits is < 8 or > 30 || parts[0].Count(c => c == '.') != 3)
+            return false;
+        var b = ip.GetAddressBytes();
+        var addr = (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
+        var mask = uint.MaxValue << (32 - bits);
+        if ((addr & ~mask) != 0) return false;
+        start = addr;
+        end = addr | ~mask;
+        return true;
     }
 
     private static string EnvPrefix(string name) => name.ToUpperInvariant().Replace('-', '_');
@@ -258,7 +317,7 @@ public static class DockerTarget
     ];
 
     private static void AddMonitoring(ComponentGroup system, SystemDefinition def, MonitoringDef m, EnvironmentProfile profile,
-        IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache, bool export)
+        IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache, string? publishAddress, bool export)
     {
         var jobs = new List<ScrapeJob> { new("prometheus", ["localhost:9090"]) };
         foreach (var svc in def.Services.Where(s => s.MetricsPath is not null && s.PrimaryPort is not null))
@@ -267,29 +326,57 @@ public static class DockerTarget
         if (exporters && db is not null) jobs.Add(ScrapeJob.PostgresExporter("postgres-exporter:9187"));
         if (exporters && cache is not null) jobs.Add(ScrapeJob.RedisExporter("redis-exporter:9121"));
         var rules = profile.Monitoring != MonitoringLevel.Basic;
+        // Where alert rules exist, their alerts go to Alertmanager, and the host itself is scraped through the node exporter.
+        if (rules) jobs.Add(new ScrapeJob("node", [$"node-exporter:{Monitoring.NodeExporterPort.ToString(CultureInfo.InvariantCulture)}"]));
         var promFiles = new List<ConfigFile>
         {
-            new("/etc/prometheus/prometheus.yml", PrometheusConfig.Render(new PrometheusSpec(jobs, rules ? ["/etc/prometheus/rules/alerts.yml"] : [], SystemName: def.Name))),
+            new("/etc/prometheus/prometheus.yml", PrometheusConfig.Render(new PrometheusSpec(jobs, rules ? ["/etc/prometheus/rules/alerts.yml"] : [], SystemName: def.Name,
+                AlertmanagerTargets: rules ? [$"alertmanager:{Monitoring.AlertmanagerPort.ToString(CultureInfo.InvariantCulture)}"] : null))),
         };
         if (rules) promFiles.Add(new ConfigFile("/etc/prometheus/rules/alerts.yml", PrometheusAlertRules.Render(new AlertRuleSpec(def.Name))));
-        var serviceJobs = jobs.Select(j => j.JobName).Where(j => j != "prometheus").ToList();
+        var serviceJobs = jobs.Select(j => j.JobName).Where(j => j is not "prometheus" and not "node").ToList();
         var grafana = GrafanaProvisioning.Render(new GrafanaSpec(def.Name, "http://prometheus:9090", "http://loki:3100",
             serviceJobs.Count > 0 ? serviceJobs : ["prometheus"], "/etc/grafana/dashboards"));
         var monitoring = new Monitoring(system, m.Name, new MonitoringArgs
         {
             PrometheusFiles = promFiles,
             GrafanaFiles = [.. grafana.Select(f => new ConfigFile(f.Path.StartsWith("dashboards/", StringComparison.Ordinal) ? "/etc/grafana/" + f.Path : "/etc/grafana/" + f.Path, f.Content))],
-            LokiFiles = [new ConfigFile("/etc/loki/config.yaml", LokiConfig.Render(new LokiSpec()))],
+            LokiFiles = [new ConfigFile("/etc/loki/config.yaml", LokiConfig.Render(m.LogRetentionDays is { } days ? new LokiSpec(days) : new LokiSpec()))],
             Loki = true,
+            Alertmanager = rules,
+            NodeExporter = rules,
+            SystemName = def.Name,
             // Grafana and Prometheus speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
             GrafanaHostPort = profile.RequireTls ? null : m.GrafanaHostPort,
             PrometheusHostPort = profile.RequireTls ? null : m.PrometheusHostPort,
             Networks = nets,
             ProtectData = profile.ProtectData,
             Limits = profile.Scale(new ResourceLimits(1, 1024)),
+            PublishAddress = publishAddress,
         });
         if (exporters) monitoring.AddExporters(db, cache);
+        if (monitoring.LogCollector is { } collector)
+        {
+            // Waivers name a component below the system ("monitoring/promtail", or "node-a/monitoring/promtail" on a host).
+            def.Waivers.Add(new Infra.Components.Policies.Waiver("WRK-003", collector.Path[(collector.Path.IndexOf('/') + 1)..],
+                "promtail reads the root-owned (0640) json-file logs under /var/lib/docker/containers; it runs as root with every capability dropped, no-new-privileges and a read-only bind"));
+            system.Program.Notes.Add($"{m.Name}: promtail ships every container log on this Docker host to Loki (read-only bind of {Monitoring.ContainerLogDir}, no Docker socket), labelled system={def.Name} and container_id");
+        }
+        if (rules) system.Program.Notes.Add($"{m.Name}: alerts go to Alertmanager, whose receiver has no notification integration yet (add one to alertmanager.yml)");
         if (export && monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
+    }
+
+    /// <summary>The one-shot chown containers run as root without a health check by design (see <see cref="VolumeInit"/>).</summary>
+    private static void WaiveVolumeInit(StackProgram program, SystemDefinition def)
+    {
+        foreach (var path in program.AllInOrder.Select(r => r.Owner).OfType<VolumeInit>().Select(o => o.Path).Distinct().ToList())
+        {
+            var component = path[(path.IndexOf('/') + 1)..];
+            def.Waivers.Add(new Infra.Components.Policies.Waiver("WRK-003", component,
+                "one-shot chown of a new volume to the service's user: root with only CAP_CHOWN, no network, no-new-privileges"));
+            def.Waivers.Add(new Infra.Components.Policies.Waiver("WRK-002", component,
+                "one-shot container (attach: true): it exits after the chown, so there is nothing to probe"));
+        }
     }
 
     private static void Export(StackProgram program, SystemDefinition def, Dictionary<string, DockerService> services)
