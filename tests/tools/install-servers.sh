@@ -24,11 +24,17 @@ declare -A NEED=(
   [/usr/bin/openssl]=openssl
   [/usr/bin/unshare]=util-linux
   [/usr/sbin/runuser]=util-linux
+  # Tools the other tiers run: shellcheck (host scripts), the ssh client (throwaway host),
+  # clang + zlib headers (the Native AOT compiler the wrapper builds by default).
+  [/usr/bin/shellcheck]=shellcheck
+  [/usr/bin/ssh]=openssh-client
+  [/usr/bin/clang]=clang
+  [/usr/include/zlib.h]=zlib1g-dev
 )
 
 missing=()
 for bin in "${!NEED[@]}"; do
-  if [ ! -x "$bin" ]; then
+  if [ ! -e "$bin" ]; then
     missing+=("${NEED[$bin]}")
   fi
 done
