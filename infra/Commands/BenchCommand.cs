@@ -51,6 +51,9 @@ public static class BenchCommand
         var workloads = new List<Workload>();
         if (File.Exists(Path.Combine(root, "Pulumi.dev.yaml"))) workloads.Add(new("dev stack", 0, ["synth", "--stack", "dev", "--root", root]));
         foreach (var n in sizes) workloads.Add(new($"{n} services", n, ["synth", "--generated", n.ToString(CultureInfo.InvariantCulture)]));
+        // A PR-preview diff of about 10,000 resources: two programs of 3,334 generated services (10,017 resources) whose
+        // every stack label differs, compared and rendered as the bounded Markdown comment.
+        if (sizes.Contains(10000)) workloads.Add(new("diff, 10,017 resources (Markdown)", 0, DiffWorkload(compilers[0], build)));
 
         // Baselines: hello world on dotnet, and each compiler's own start-up (`infra hello`: start, print, exit).
         var results = new List<(string Workload, Compiler Compiler, Sample Sample)>();
@@ -100,6 +103,26 @@ public static class BenchCommand
         }
         sb.Append(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; hello = `dotnet hello.dll` ({Time(helloMs)})\n");
         return sb.ToString();
+    }
+
+    /// <summary>Writes the two programs the diff workload compares (with the first compiler) and returns its arguments.</summary>
+    private static string[] DiffWorkload(Compiler compiler, string build)
+    {
+        var dir = Path.Combine(build, "bench");
+        Directory.CreateDirectory(dir);
+        var from = Path.Combine(dir, "diff-from.yaml");
+        var to = Path.Combine(dir, "diff-to.yaml");
+        var psi = new ProcessStartInfo(compiler.File) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])[.. compiler.Prefix, "synth", "--generated", "3334"]) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("PULUMI_STACK");
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var program = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new SynthesisException($"bench: the diff workload's program failed: {stderr.Result.Trim()}");
+        File.WriteAllText(from, program);
+        File.WriteAllText(to, program.Replace("value: bench\n", "value: bench-next\n", StringComparison.Ordinal));
+        return ["diff", "--from", from, "--to", to, "--stack", "bench", "--format", "markdown"];
     }
 
     /// <summary>One warm-up, then <paramref name="runs"/> rounds, each round running every compiler once.</summary>
