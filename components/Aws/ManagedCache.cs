@@ -37,22 +37,8 @@ public sealed class ManagedCache : Construct
             SubnetIds = [.. args.Network.PrivateSubnetIds.Select(i => (Input<string>)i)],
             Description = $"{args.Prefix} cache: private subnets only",
         });
-        var sg = Add("sg", new SecurityGroup
-        {
-            VpcId = args.Network.VpcId,
-            Description = $"{args.Prefix} Redis: 6379 from the cluster nodes only",
-            Tags = Tagging.Name($"{args.Prefix}-{name}"),
-        });
+        var sg = NodeOnlyAccess.Add(this, args.Network, args.ClientSecurityGroupId, Port, args.Prefix, "Redis");
         SecurityGroup = sg;
-        Add("sg-from-nodes", new SecurityGroupIngressRule
-        {
-            SecurityGroupId = sg.Id,
-            ReferencedSecurityGroupId = args.ClientSecurityGroupId,
-            IpProtocol = "tcp",
-            FromPort = Port,
-            ToPort = Port,
-            Description = "Redis from EKS nodes",
-        });
         var parameters = Add("params", new ParameterGroup
         {
             Family = "redis7",

@@ -44,22 +44,8 @@ public sealed class ManagedDatabase : Construct
             SubnetIds = [.. args.Network.PrivateSubnetIds.Select(i => (Input<string>)i)],
             Description = $"{args.Prefix} database: private subnets only",
         });
-        var sg = Add("sg", new SecurityGroup
-        {
-            VpcId = args.Network.VpcId,
-            Description = $"{args.Prefix} PostgreSQL: 5432 from the cluster nodes only",
-            Tags = Tagging.Name($"{args.Prefix}-{name}"),
-        });
+        var sg = NodeOnlyAccess.Add(this, args.Network, args.ClientSecurityGroupId, Port, args.Prefix, "PostgreSQL");
         SecurityGroup = sg;
-        Add("sg-from-nodes", new SecurityGroupIngressRule
-        {
-            SecurityGroupId = sg.Id,
-            ReferencedSecurityGroupId = args.ClientSecurityGroupId,
-            IpProtocol = "tcp",
-            FromPort = Port,
-            ToPort = Port,
-            Description = "PostgreSQL from EKS nodes",
-        });
 
         var t = args.Tuning;
         static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
