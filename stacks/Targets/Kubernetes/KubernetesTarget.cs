@@ -563,7 +563,10 @@ public static class KubernetesTarget
         // A replica clones the primary once (pg_basebackup -R writes standby.signal and primary_conninfo), then serves read-only.
         var replicaScript = "set -eu; if [ ! -s \"$PGDATA/PG_VERSION\" ]; then PGPASSWORD=\"$POSTGRES_PASSWORD\" pg_basebackup -h " + primaryHost +
             " -U \"$POSTGRES_USER\" -D \"$PGDATA\" -R -X stream; fi; exec " + string.Join(' ', serve);
-        var tracks = new List<KubeTrack> { new("primary", DataServiceDefaults.PostgresImage, 1) { Command = serve } };
+        // A pod's `command` replaces the image ENTRYPOINT: name docker-entrypoint.sh (it initialises an empty PGDATA from
+        // POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB, then execs postgres); `command: [postgres, ...]` alone never runs
+        // initdb, and the primary exits on first start (found by tests/Kubernetes/Runtime).
+        var tracks = new List<KubeTrack> { new("primary", DataServiceDefaults.PostgresImage, 1) { Command = ["docker-entrypoint.sh", .. serve] } };
         if (db.Replicas > 1) tracks.Add(new KubeTrack("replica", DataServiceDefaults.PostgresImage, db.Replicas - 1) { Command = ["sh", "-c", replicaScript] });
         var w = new KubeWorkload(system, name, new KubeWorkloadArgs
         {
