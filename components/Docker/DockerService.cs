@@ -135,6 +135,9 @@ public sealed class DockerService : Construct
             Image = a.Image,
             Restart = a.Restart,
             User = a.User,
+            // Secret files (a TLS private key) are root-owned 0440: readable through group 0, which only this service's
+            // user joins, and by no other user (the provider cannot chown an upload).
+            GroupAdds = a.SecretFiles.Count > 0 ? ["0"] : null,
             MustRun = true,
             Command = [.. a.Command.Select(c => (Input<string>)c)],
             Envs = [.. a.Environment.Select(e => (Input<string>)Value.Format($"{e.Key}={e.Value}"))],
@@ -144,7 +147,7 @@ public sealed class DockerService : Construct
             NetworksAdvanced = [.. a.Networks.Select(n => new ContainerNetworksAdvanced { Name = n.NetworkName, Aliases = [Name] })],
             Volumes = volumes,
             // Config files are owned by root with mode 0444 while the process runs as a non-root user: read-only to it.
-            Uploads = [.. a.Files.Select(f => Upload(f.Path, f.Content)), .. a.SecretFiles.Select(f => Upload(f.Path, f.Content))],
+            Uploads = [.. a.Files.Select(f => Upload(f.Path, f.Content, "0444")), .. a.SecretFiles.Select(f => Upload(f.Path, f.Content, "0440"))],
             Healthcheck = h is null ? null : new ContainerHealthcheck
             {
                 Tests = ["CMD-SHELL", h.ShellCommand],
@@ -167,7 +170,7 @@ public sealed class DockerService : Construct
         };
     }
 
-    private static ContainerUpload Upload(string file, Value content) => new() { File = file, Content = content, Permissions = "0444" };
+    private static ContainerUpload Upload(string file, Value content, string permissions) => new() { File = file, Content = content, Permissions = permissions };
 
     private static string Seconds(TimeSpan t) => ((int)t.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";
 }

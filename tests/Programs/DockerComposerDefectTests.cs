@@ -37,6 +37,24 @@ public class DockerComposerDefectTests
         }
     }
 
+    // Issue 8: the TLS private key was uploaded 0444 (readable by every user in the container). Secret files are now
+    // root-owned 0440, readable through group 0, which only the container's own user joins (groupAdds).
+    [Theory, MemberData(nameof(All))]
+    public void Secret_files_are_readable_by_the_service_user_only(string system, string env)
+    {
+        foreach (var c in Containers(Env(system, env)))
+            foreach (var u in Maps(c.Properties.GetValueOrDefault("uploads")))
+            {
+                var file = (string)u["file"]!;
+                // A secret file's content is a stack secret read as ${key} (tlsPrivateKey, tlsCertificate); generated configs are literal text.
+                var secret = u.GetValueOrDefault("content") is string content && Regex.IsMatch(content, @"^\$\{[A-Za-z0-9]+\}$");
+                Assert.True((string?)u["permissions"] == (secret ? "0440" : "0444"), $"{c.Name}: {file} uploaded {u["permissions"]}");
+                if (secret)
+                    Assert.True(c.Properties.GetValueOrDefault("groupAdds") is List<object?> g && g.Cast<string>().SequenceEqual(["0"]),
+                        $"{c.Name}: {file} is 0440 root:root but the container's user does not join group 0");
+            }
+    }
+
     // #7: PostgreSQL keeps Docker's 64 MB /dev/shm although dynamic_shared_memory_type = posix lives there.
     [Theory, MemberData(nameof(All))]
     public void Postgres_has_a_shm_size(string system, string env)

@@ -287,7 +287,9 @@ public class SeedFidelityTests
             {
                 var user = p.Str(c, "user");
                 Assert.False(user is null || user == "root" || user == "0" || user.StartsWith("0:", StringComparison.Ordinal), $"{c} runs as {user}");
-                Assert.All(p.Uploads(c), u => Assert.Equal("0444", u.Permissions));
+                // Generated configs are read-only to everyone (0444); secret files (TLS key and certificate, content ${key})
+                // are 0440, readable through group 0 by the service's own user only.
+                Assert.All(p.Uploads(c), u => Assert.Equal(u.Content?.StartsWith("${", StringComparison.Ordinal) == true ? "0440" : "0444", u.Permissions));
             }
         }
     }

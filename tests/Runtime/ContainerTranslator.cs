@@ -42,6 +42,7 @@ public static class ContainerTranslator
         ["name"] = (v, b) => b.Flag("--name", Str(v)),
         ["image"] = (v, b) => b.Image = Str(v),
         ["user"] = (v, b) => b.Flag("--user", Str(v)),
+        ["groupAdds"] = (v, b) => { foreach (var g in Strs(v)) b.Flag("--group-add", g); },
         ["restart"] = (v, b) => b.Restart = Str(v),
         ["maxRetryCount"] = (v, b) => b.MaxRetry = Str(v),
         ["command"] = (v, b) => b.Command.AddRange(Strs(v)),
