@@ -139,12 +139,7 @@ public class AwsPolicyRuleTests
 
     public static IEnumerable<object[]> RuleIds => PolicyCatalog.All.Where(r => r.Id.StartsWith("AWS-", StringComparison.Ordinal)).Select(r => new object[] { r.Id });
 
-    private static IReadOnlyList<Finding> Run(string ruleId, string env, Action<ComponentGroup> build)
-    {
-        var program = new StackProgram("platform", "t");
-        build(new ComponentGroup(program, "sys"));
-        return PolicyEngine.Evaluate(program, env, [], [PolicyCatalog.Find(ruleId)!]).Findings;
-    }
+    private static IReadOnlyList<Finding> Run(string ruleId, string env, Action<ComponentGroup> build) => Infra.Tests.Policies.PolicyRuleTests.Run(ruleId, env, build);
 
     [Theory]
     [MemberData(nameof(RuleIds))]

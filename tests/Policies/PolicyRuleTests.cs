@@ -172,7 +172,8 @@ public class PolicyRuleTests
 
     public static IEnumerable<object[]> RuleIds => Covered.Select(r => new object[] { r.Id });
 
-    private static IReadOnlyList<Finding> Run(string ruleId, string env, Action<ComponentGroup> build)
+    /// <summary>One rule over a program built by <paramref name="build"/> under a root group "sys" (shared with the AWS rule tests).</summary>
+    internal static IReadOnlyList<Finding> Run(string ruleId, string env, Action<ComponentGroup> build)
     {
         var program = new StackProgram("platform", "t");
         build(new ComponentGroup(program, "sys"));
