@@ -129,20 +129,8 @@ public static class KubernetesTarget
                     Type = "Opaque",
                     StringData = new Dictionary<string, Input<string>> { ["PGPASSWORD"] = managed.Password ?? throw new SynthesisException("the managed database has no password for the backup job") },
                 }).DependsOn([nsResources[appNs]]);
-                new KubeBackup(system, SystemComposer.BackupName, new KubeBackupArgs
+                new KubeBackup(system, SystemComposer.BackupName, BackupArgs(c, appNs, managed.Host, db.Def, SystemComposer.BackupName + "-database", "PGPASSWORD") with
                 {
-                    System = def.Name,
-                    Namespace = appNs,
-                    Image = DataServiceDefaults.PostgresImage,
-                    DatabaseHost = managed.Host,
-                    Database = db.Def.Database,
-                    User = db.Def.User,
-                    PasswordSecret = SystemComposer.BackupName + "-database",
-                    PasswordKey = "PGPASSWORD",
-                    BackupScript = BackupScripts.RenderBackup(new BackupSpec(def.Name, db.Def.Database)),
-                    Runs = BackupRuns(c),
-                    SizeGi = profile.DataSizeGi * 2,
-                    Protect = profile.ProtectData,
                     S3 = new KubeS3Target(storage.Bucket, storage.RoleArn, storage.ServiceAccount, storage.CliImage),
                     DumpEnvironment = [new("PGSSLMODE", "require")],
                 }).Resources.ToList().ForEach(r => r.DependsOn([nsResources[appNs]]));
@@ -153,21 +141,9 @@ public static class KubernetesTarget
             var (w, pw) = Postgres(system, def, idb, c);
             w.Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
             if (c.Backups != BackupSchedule.None)
-                new KubeBackup(system, SystemComposer.BackupName, new KubeBackupArgs
+                new KubeBackup(system, SystemComposer.BackupName, BackupArgs(c, DatabaseNamespace, w.Host, idb.Def, idb.Name + "-env", "POSTGRES_PASSWORD") with
                 {
-                    System = def.Name,
-                    Namespace = DatabaseNamespace,
-                    Image = DataServiceDefaults.PostgresImage,
-                    DatabaseHost = w.Host,
-                    Database = idb.Def.Database,
-                    User = idb.Def.User,
-                    PasswordSecret = idb.Name + "-env",
-                    PasswordKey = "POSTGRES_PASSWORD",
-                    BackupScript = BackupScripts.RenderBackup(new BackupSpec(def.Name, idb.Def.Database)),
-                    Runs = BackupRuns(c),
                     StorageClass = profile.StorageClass,
-                    SizeGi = profile.DataSizeGi * 2,
-                    Protect = profile.ProtectData,
                 }).Resources.ToList().ForEach(r => r.DependsOn([nsResources[DatabaseNamespace]]));
             dbUrl = Value.Format($"postgresql://{idb.Def.User}:{pw}@{w.Host}:{DataServiceDefaults.PostgresPort}/{idb.Def.Database}");
         }
@@ -207,6 +183,23 @@ public static class KubernetesTarget
         }
         return deployed;
     }
+
+    /// <summary>The pg_dump CronJob's arguments both database kinds share (in-cluster StatefulSet or a managed endpoint).</summary>
+    private static KubeBackupArgs BackupArgs(ComposedSystem c, string ns, Value host, DatabaseDef db, string passwordSecret, string passwordKey) => new()
+    {
+        System = c.Definition.Name,
+        Namespace = ns,
+        Image = DataServiceDefaults.PostgresImage,
+        DatabaseHost = host,
+        Database = db.Database,
+        User = db.User,
+        PasswordSecret = passwordSecret,
+        PasswordKey = passwordKey,
+        BackupScript = BackupScripts.RenderBackup(new BackupSpec(c.Definition.Name, db.Database)),
+        Runs = BackupRuns(c),
+        SizeGi = c.Profile.DataSizeGi * 2,
+        Protect = c.Profile.ProtectData,
+    };
 
     /// <summary>Seed 004: hourly in production (plus the daily dump), daily in staging.</summary>
     private static IReadOnlyList<KubeBackupRun> BackupRuns(ComposedSystem c) => c.Backups == BackupSchedule.HourlyAndDaily
