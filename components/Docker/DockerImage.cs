@@ -9,12 +9,12 @@ namespace Infra.Components.Docker;
 /// </summary>
 public sealed class DockerImage : Construct
 {
-    private DockerImage(Construct parent, string name, string reference, string? buildContext, string? dockerfile) : base(parent, name)
+    private DockerImage(Construct parent, string name, string reference, string? buildContext, string? dockerfile, Value? promoted = null) : base(parent, name)
     {
         Reference = reference;
         if (buildContext is null)
         {
-            var remote = Add(null, new RemoteImage { Name = reference, KeepLocally = true });
+            var remote = Add(null, new RemoteImage { Name = promoted ?? (Input<string>)reference, KeepLocally = true });
             Resource = remote;
             ImageId = remote.Outputs.ImageId;
         }
@@ -32,6 +32,12 @@ public sealed class DockerImage : Construct
     }
 
     public static DockerImage Pull(Construct parent, string name, string reference) => new(parent, name, reference, null, null);
+
+    /// <summary>
+    /// Pulls the image another stack exported (<paramref name="reference"/>: a stack-reference output, a digest);
+    /// <paramref name="description"/> names it in the plan.
+    /// </summary>
+    public static DockerImage PullPromoted(Construct parent, string name, Value reference, string description) => new(parent, name, description, null, null, reference);
 
     public static DockerImage Build(Construct parent, string name, string reference, string context, string? dockerfile = null) =>
         new(parent, name, reference, context, dockerfile);

@@ -12,7 +12,10 @@ namespace Infra.Cli.Commands;
 /// <list type="bullet">
 /// <item>Must match, copied: <c>platform:system</c>, <c>platform:target</c>, and each <c>platform:images</c> entry that
 /// is pinned by digest (<c>name@sha256:…</c>): a digest is the artifact that was tested; a tag can move, and a
-/// <c>{build: …}</c> entry builds from source per stack, so neither is promoted (they are listed).</item>
+/// <c>{build: …}</c> entry builds from source per stack, so neither is promoted (they are listed). A digest is not
+/// copied for a service the target does not pin when the target promotes from the source by stack reference
+/// (<c>platform:promoteFrom</c>, by default the previous environment): it already runs what the source exported, and
+/// a pin would stop that (listed).</item>
 /// <item>Per environment, never copied (differences listed): <c>platform:environment</c>, <c>platform:replicas</c>,
 /// <c>platform:ports</c>, <c>platform:tls</c>.</item>
 /// <item>Never read nor copied: secure values (<c>pulumi config set --secret</c>) and keys of other namespaces
@@ -40,7 +43,10 @@ public static class PromoteCommand
 
         // Both files must be valid stack files (same checks and errors as synth).
         StackSettings.Load(root, from);
-        StackSettings.Load(root, to);
+        var toSettings = StackSettings.Load(root, to);
+        // The target reads unpinned images from this source's exported digests: a pin copied there would stop that.
+        var byReference = toSettings.PromoteFrom is { } promoteFrom && promoteFrom.Split('/') is [_, var project, var referenced]
+            && project == StackSettings.Project && referenced == from ? promoteFrom : null;
         var sourceFile = $"Pulumi.{from}.yaml";
         var targetFile = $"Pulumi.{to}.yaml";
         var targetPath = Path.Combine(root, targetFile);
@@ -85,6 +91,11 @@ public static class PromoteCommand
                 continue;
             }
             if (Same(v, current)) { copied.Add($"{label}: {reference} (already the same)"); continue; }
+            if (current is null && byReference is not null)
+            {
+                notCopied.Add($"{label}: promoted by stack reference: {to} runs what {byReference} exports as images.{service} (the digest it deployed); a pin here would stop that (pin only to roll back)");
+                continue;
+            }
             copied.Add($"{label}: {Show(current)} -> {reference}");
             if (existing >= 0) merged[existing] = new(merged[existing].Key, v);
             else merged.Add(new(new YamlScalarNode(service), v));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Infra.Components.Core;
 using Infra.Components.Policies;
-using YamlDotNet.RepresentationModel;
 
 namespace Infra.Cli.Preview;
 
@@ -106,42 +105,44 @@ public sealed record ProgramModel(string Project, IReadOnlyList<PlannedResource>
     /// Reads a Pulumi YAML program as this compiler prints it (or any program with <c>resources:</c>): expressions
     /// <c>${name.path}</c> become references to resources or config keys; secret config keys are the declared
     /// <c>secret: true</c> ones. There is no component tree: resources are not grouped.
+    /// <para>Straight from YamlDotNet's parser events into a light tree (<see cref="YamlTree"/>), then into the model once
+    /// every resource and config name is known: no representation model (YamlStream's dictionaries of nodes with marks
+    /// cost more than twice the parse itself on a 7 MB program).</para>
     /// </summary>
     public static ProgramModel FromYaml(string text, string origin)
     {
-        var stream = new YamlStream();
+        object? root;
         try
         {
-            stream.Load(new StringReader(text));
+            root = YamlTree.Read(text, origin);
         }
         catch (YamlDotNet.Core.YamlException e)
         {
             throw new InputException(origin, "(document)", null, $"not a YAML program (line {e.Start.Line}): a Pulumi YAML program with resources:");
         }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode top)
+        if (root is not YamlTree.Map top)
             throw new InputException(origin, "(document)", null, "not a YAML program: a mapping with name and resources");
-        var project = top.Children.TryGetValue(new YamlScalarNode("name"), out var n) && n is YamlScalarNode ns ? ns.Value ?? "" : "";
+        var project = top.Get("name") is YamlTree.Scalar ns ? ns.Value : "";
         var secretKeys = new HashSet<string>(StringComparer.Ordinal);
         var configKeys = new HashSet<string>(StringComparer.Ordinal);
-        if (top.Children.TryGetValue(new YamlScalarNode("config"), out var cfg) && cfg is YamlMappingNode cm)
-            foreach (var (k, decl) in cm.Children)
+        if (top.Get("config") is YamlTree.Map cm)
+            foreach (var (key, decl) in cm.Entries)
             {
-                var key = ((YamlScalarNode)k).Value ?? "";
                 configKeys.Add(key);
-                if (decl is YamlMappingNode dm && dm.Children.TryGetValue(new YamlScalarNode("secret"), out var s) && s is YamlScalarNode { Value: "true" }) secretKeys.Add(key);
+                if (decl is YamlTree.Map dm && dm.Get("secret") is YamlTree.Scalar { Value: "true" }) secretKeys.Add(key);
             }
-        if (!top.Children.TryGetValue(new YamlScalarNode("resources"), out var res) || res is not YamlMappingNode rm)
+        if (top.Get("resources") is not YamlTree.Map rm)
             throw new InputException(origin, "resources", null, "missing: a program lists its resources under resources:");
-        var names = rm.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "").ToHashSet(StringComparer.Ordinal);
+        var names = new HashSet<string>(rm.Entries.Count, StringComparer.Ordinal);
+        foreach (var (name, _) in rm.Entries) names.Add(name);
         var ctx = new YamlContext(names, configKeys, secretKeys, origin);
-        var list = new List<PlannedResource>();
-        foreach (var (k, node) in rm.Children)
+        var list = new List<PlannedResource>(rm.Entries.Count);
+        foreach (var (name, node) in rm.Entries)
         {
-            var name = ((YamlScalarNode)k).Value ?? "";
-            if (node is not YamlMappingNode r) throw new InputException(origin, $"resources.{name}", null, "a resource is a mapping with type and properties");
-            var type = r.Children.TryGetValue(new YamlScalarNode("type"), out var t) && t is YamlScalarNode ts ? ts.Value ?? "" : throw new InputException(origin, $"resources.{name}.type", null, "missing");
-            var props = r.Children.TryGetValue(new YamlScalarNode("properties"), out var p) ? ctx.Convert(p) as PMap ?? new PMap([]) : new PMap([]);
-            var options = r.Children.TryGetValue(new YamlScalarNode("options"), out var o) && o is YamlMappingNode om ? om : null;
+            if (node is not YamlTree.Map r) throw new InputException(origin, $"resources.{name}", null, "a resource is a mapping with type and properties");
+            var type = r.Get("type") is YamlTree.Scalar ts ? ts.Value : throw new InputException(origin, $"resources.{name}.type", null, "missing");
+            var props = r.Get("properties") is { } p ? ctx.Convert(p) as PMap ?? new PMap([]) : new PMap([]);
+            var options = r.Get("options") as YamlTree.Map;
             list.Add(new PlannedResource(name, type, props,
                 OptBool(options, "protect"), OptBool(options, "retainOnDelete"),
                 [.. OptList(options, "dependsOn").Concat(OptScalar(options, "provider") is { } pr ? [pr] : []).Select(StripRef)],
@@ -152,35 +153,36 @@ public sealed record ProgramModel(string Project, IReadOnlyList<PlannedResource>
 
     private static string StripRef(string s) => s.StartsWith("${", StringComparison.Ordinal) && s.EndsWith('}') ? s[2..^1] : s;
 
-    private static bool OptBool(YamlMappingNode? o, string key) =>
-        o is not null && o.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode { Value: "true" };
+    private static bool OptBool(YamlTree.Map? o, string key) => o?.Get(key) is YamlTree.Scalar { Value: "true" };
 
-    private static string? OptScalar(YamlMappingNode? o, string key) =>
-        o is not null && o.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode s ? s.Value : null;
+    private static string? OptScalar(YamlTree.Map? o, string key) => o?.Get(key) is YamlTree.Scalar s ? s.Value : null;
 
-    private static IReadOnlyList<string> OptList(YamlMappingNode? o, string key) =>
-        o is not null && o.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlSequenceNode s
-            ? [.. s.Children.OfType<YamlScalarNode>().Select(x => x.Value ?? "")]
-            : [];
+    private static IReadOnlyList<string> OptList(YamlTree.Map? o, string key) =>
+        o?.Get(key) is YamlTree.Seq s ? [.. s.Items.OfType<YamlTree.Scalar>().Select(x => x.Value)] : [];
 
     private sealed record YamlContext(HashSet<string> Resources, HashSet<string> ConfigKeys, HashSet<string> SecretKeys, string Origin)
     {
-        public PV Convert(YamlNode node)
+        public PV Convert(object node)
         {
             switch (node)
             {
-                case YamlSequenceNode s: return new PList([.. s.Children.Select(Convert)]);
-                case YamlMappingNode m:
-                    if (m.Children.Count == 1 && m.Children.Keys.First() is YamlScalarNode { Value: { } fk } && fk.StartsWith("fn::", StringComparison.Ordinal))
-                        return new PFn(fk[4..], Convert(m.Children.Values.First()));
-                    return new PMap([.. m.Children.Select(e => new KeyValuePair<string, PV>(((YamlScalarNode)e.Key).Value ?? "", Convert(e.Value)))]);
-                case YamlScalarNode sc:
-                    var text = sc.Value ?? "";
-                    if (sc.Style is YamlDotNet.Core.ScalarStyle.Plain)
+                case YamlTree.Seq s:
+                    var items = new PV[s.Items.Count];
+                    for (var i = 0; i < items.Length; i++) items[i] = Convert(s.Items[i]);
+                    return new PList(items);
+                case YamlTree.Map m:
+                    if (m.Entries.Count == 1 && m.Entries[0].Key.StartsWith("fn::", StringComparison.Ordinal))
+                        return new PFn(m.Entries[0].Key[4..], Convert(m.Entries[0].Value));
+                    var entries = new KeyValuePair<string, PV>[m.Entries.Count];
+                    for (var i = 0; i < entries.Length; i++) entries[i] = new(m.Entries[i].Key, Convert(m.Entries[i].Value));
+                    return new PMap(entries);
+                case YamlTree.Scalar sc:
+                    var text = sc.Value;
+                    if (sc.Plain)
                     {
                         if (text is "true" or "false") return new PLit(new DBool(text == "true"));
                         if (text is "null" or "~" or "") return new PLit(DV.Null);
-                        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && (char.IsAsciiDigit(text[0]) || text[0] is '-' or '+' or '.'))
+                        if ((char.IsAsciiDigit(text[0]) || text[0] is '-' or '+' or '.') && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
                             return new PLit(new DNum(d));
                     }
                     return Interpolate(text);

@@ -173,7 +173,7 @@ public static class SystemComposer
             var missing = def.Services.Where(s => !settings.Images.ContainsKey(s.Name) && s.DefaultImage is null).Select(s => s.Name).ToList();
             if (missing.Count > 0)
                 throw new InputException(settings.File, $"platform:images.{missing[0]}", null,
-                    $"{settings.Environment.Name} runs real images only; set an image for: {string.Join(", ", missing)} (e.g. ghcr.io/acme/{missing[0]}:1.0.0)");
+                    $"{settings.Environment.Name} runs real images only and promotion is off (platform:promoteFrom: none); set an image for: {string.Join(", ", missing)} (e.g. ghcr.io/acme/{missing[0]}:1.0.0), or promote them from the previous stack");
         }
     }
 

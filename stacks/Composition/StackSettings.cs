@@ -58,16 +58,20 @@ public sealed record StackSettings
     public const string NoPromotion = "none";
 
     /// <summary>
-    /// Where unpinned images come from, or null (dev, the docker target, or "none"): by default the previous environment
-    /// of the chain on the same backend, <c>organization/platform/dev</c> for staging and <c>organization/platform/staging</c> for prod.
+    /// Where unpinned images come from, or null (dev, or "none"): by default the previous environment's stack of the same
+    /// chain on the same backend: the stack name with its environment replaced (<c>staging</c> → <c>organization/platform/dev</c>,
+    /// <c>pliers-prod</c> → <c>organization/platform/pliers-staging</c>), or the previous environment's name when the
+    /// stack's name does not end in its environment.
     /// </summary>
-    public string? PromoteFrom => Target == "docker" || PromoteFromSetting == NoPromotion ? null
-        : PromoteFromSetting ?? Environment.Name switch
-        {
-            "staging" => $"organization/{Project}/dev",
-            "prod" => $"organization/{Project}/staging",
-            _ => null,
-        };
+    public string? PromoteFrom => PromoteFromSetting == NoPromotion ? null
+        : PromoteFromSetting ?? (Environment.Name switch { "staging" => "dev", "prod" => "staging", _ => null } is { } previous
+            ? $"organization/{Project}/{PreviousStack(Stack, Environment.Name, previous)}"
+            : null);
+
+    private static string PreviousStack(string stack, string environment, string previous) =>
+        stack == environment ? previous
+        : stack.EndsWith("-" + environment, StringComparison.Ordinal) ? stack[..^environment.Length] + previous
+        : previous;
 
     /// <summary>The aws target's settings (<c>platform:aws</c>, a mapping), read by stacks/Targets/Aws/AwsSettings.</summary>
     public YamlNode? Aws { get; init; }
@@ -338,8 +342,6 @@ public sealed record StackSettings
         foreach (var (svc, r) in s.Releases) CheckRelease(s.File, $"{Prefix}releases.{svc}", r);
         if (s.PromoteFromSetting is { } from and not NoPromotion)
         {
-            if (s.Target == "docker")
-                throw new InputException(s.File, Prefix + "promoteFrom", from, "the docker target pins its images in platform:images (it exports the digests it deployed for the next stack); set promoteFrom on a kubernetes or aws stack");
             if (!IsStackReference(from))
                 throw new InputException(s.File, Prefix + "promoteFrom", from, $"not a stack reference: organization/project/stack, each part letters, digits, '-', '_' or '.', e.g. organization/{Project}/dev (the local file backend's organization is literally 'organization'), or none");
             if (from.Split('/') is [_, var project, var stack] && project == Project && stack == s.Stack)

@@ -74,9 +74,9 @@ public static class Synthesizer
         {
             composed = SystemComposer.Compose(def, settings);
             program = translate(composed);
-            // Docker stacks start the chain in dev; docker staging/prod programs stay as they were (nothing promotes from them
-            // in the chain, and a docker stack cannot promote: it pins its images).
-            if (settings.Target == "docker" && settings.Environment.Name == "dev") ExportDigests(program, composed);
+            Promotion.Note(program, composed.Services);
+            // Docker containers (local or on hosts) export the digests they pulled; the cluster targets export their images.
+            if (settings.Target is "docker" or "host") ExportDigests(program, composed);
             foreach (var package in program.AllInOrder.Where(r => !r.IsProvider && r.Package != "pulumi" && r.Options.Provider is null).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())
                 program.DefaultProvider(package);
         }
@@ -88,15 +88,17 @@ public static class Synthesizer
     }
 
     /// <summary>
-    /// Promotion source on Docker: <c>images</c>, per service with an image the stack pins (not a stand-in, a system
-    /// default or a local build), the RemoteImage's <c>repoDigest</c> (<c>repo@sha256:…</c>), i.e. exactly what ran, which
-    /// the next stack reads through its stack reference.
+    /// Promotion source on Docker and hosts: <c>images</c>, per service with a pulled application image (pinned in the
+    /// stack or promoted from the previous one; not a stand-in, a system default or a local build), the RemoteImage's
+    /// <c>repoDigest</c> (<c>repo@sha256:…</c>), i.e. exactly what ran, which the next stack reads through its stack
+    /// reference. On several hosts the first server's pull stands for all (one reference, one digest).
     /// </summary>
     private static void ExportDigests(StackProgram program, ComposedSystem composed)
     {
         var digests = new List<KeyValuePair<string, Value>>();
-        foreach (var svc in composed.Services.Where(s => s.Image is { BuildContext: null, PromotedFrom: null } && s.Def.DefaultImage is null))
-            if (program.AllInOrder.FirstOrDefault(r => r.Type == "docker:index/remoteImage:RemoteImage" && r.Name == $"{composed.Name}-{svc.Name}-image") is { } image)
+        foreach (var svc in composed.Services.Where(s => s.Image is { BuildContext: null } && s.Def.DefaultImage is null))
+            if (program.AllInOrder.FirstOrDefault(r => r.Type == "docker:index/remoteImage:RemoteImage"
+                    && (r.Name == $"{composed.Name}-{svc.Name}-image" || r.Name.EndsWith($"-{composed.Name}-{svc.Name}-image", StringComparison.Ordinal))) is { } image)
                 digests.Add(new(svc.Name, new OutputRef(image, "repoDigest")));
         if (digests.Count > 0) program.Export("images", new MapValue(digests));
     }

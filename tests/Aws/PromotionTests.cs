@@ -81,7 +81,7 @@ public class PromotionTests
     }
 
     [Fact]
-    public void Docker_stacks_pin_their_images_and_dev_exports_the_digests_it_pulled()
+    public void Docker_dev_exports_the_digests_it_pulled_and_never_a_stand_in()
     {
         var docker = "config:\n  platform:system: normaldance\n  platform:environment: dev\n  platform:images:\n    api: ghcr.io/normaldance/api:1.4.2\n";
         var p = Run(docker, "dev");
@@ -91,8 +91,57 @@ public class PromotionTests
         Assert.Equal("docker:index/remoteImage:RemoteImage", api.Resource.Type);
         Assert.Null(images["worker"]); // a stand-in is never promoted
         Assert.Contains("    api: \"${normaldance-api-image.repoDigest}\"", ProgramEmitter.Emit(p), StringComparison.Ordinal);
-        var e = Assert.Throws<InputException>(() => Run(docker.Replace("dev\n", "staging\n", StringComparison.Ordinal) + "  platform:promoteFrom: organization/platform/dev\n", "staging"));
-        Assert.Contains("docker target pins its images", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Docker_staging_and_prod_pull_the_previous_stacks_digests_and_export_what_they_pulled()
+    {
+        // pliers-staging pins api only: ai-service and web are read from pliers-dev's exported images.
+        var staging = Run("config:\n  platform:system: pliers\n  platform:environment: staging\n  platform:images:\n    api: ghcr.io/pliers/api:1.4.2\n", "pliers-staging");
+        var reference = Reference(staging);
+        Assert.Equal("organization/platform/pliers-dev", Prop(reference, "name"));
+        var pulls = staging.AllInOrder.Where(r => r.Type == "docker:index/remoteImage:RemoteImage").ToDictionary(r => r.Name);
+        Assert.Equal(new OutputRef(reference, "outputs[\"images\"][\"web\"]"), pulls["pliers-web-image"].Properties.Get("name"));
+        Assert.Equal(new OutputRef(reference, "outputs[\"images\"][\"ai-service\"]"), pulls["pliers-ai-service-image"].Properties.Get("name"));
+        Assert.Equal(new Str("ghcr.io/pliers/api:1.4.2"), pulls["pliers-api-image"].Properties.Get("name"));
+        // The containers run the pulled image, and the stack exports the digest of every pull, promoted ones too.
+        var web = staging.AllInOrder.First(r => r.Type == "docker:index/container:Container" && r.Name == "pliers-web-1");
+        Assert.Equal(new OutputRef(pulls["pliers-web-image"], "imageId"), web.Properties.Get("image"));
+        var exported = Assert.IsType<MapValue>(staging.Outputs.Single(o => o.Key == "images").Value);
+        foreach (var svc in new[] { "api", "ai-service", "web" })
+            Assert.Equal(new OutputRef(pulls[$"pliers-{svc}-image"], "repoDigest"), exported[svc]);
+        Assert.Contains(staging.Notes, n => n.StartsWith("promotion: ai-service, web run the images stack organization/platform/pliers-dev exported", StringComparison.Ordinal));
+        // The shipped pliers-prod stack pins nothing and promotes what pliers-staging deployed.
+        var prod = Synthesizer.Run(StackSettings.Load(Programs.Synth.RepoRoot(), "pliers-prod")).Program;
+        Assert.Equal("organization/platform/pliers-staging", Prop(Reference(prod), "name"));
+        Assert.Equal(3, Assert.IsType<MapValue>(prod.Outputs.Single(o => o.Key == "images").Value).Entries.Count);
+    }
+
+    [Fact]
+    public void A_host_stack_promotes_and_exports_like_docker()
+    {
+        var text = "config:\n  platform:system: pinai\n  platform:environment: prod\n  platform:target: host\n  platform:servers:\n" +
+            $"    a:\n      address: 10.1.0.10\n      hostKey: {Host.HostStacks.HostKey}\n" + Host.HostStacks.Secret("sshPrivateKey");
+        var p = Run(text, "pinai-prod");
+        var reference = Reference(p);
+        Assert.Equal("organization/platform/pinai-staging", Prop(reference, "name"));
+        var pull = p.AllInOrder.Single(r => r.Type == "docker:index/remoteImage:RemoteImage" && r.Name == "pinai-registry-image");
+        Assert.Equal(new OutputRef(reference, "outputs[\"images\"][\"registry\"]"), pull.Properties.Get("name"));
+        var exported = Assert.IsType<MapValue>(p.Outputs.Single(o => o.Key == "images").Value);
+        Assert.Equal(new OutputRef(pull, "repoDigest"), exported["registry"]);
+    }
+
+    [Theory]
+    [InlineData("staging", "staging", "organization/platform/dev")]
+    [InlineData("prod", "prod", "organization/platform/staging")]
+    [InlineData("pliers-prod", "prod", "organization/platform/pliers-staging")]
+    [InlineData("eu-staging", "staging", "organization/platform/eu-dev")]
+    [InlineData("qa", "staging", "organization/platform/dev")]
+    public void The_default_promotion_source_is_the_previous_environments_stack_of_the_same_chain(string stack, string env, string expected)
+    {
+        var settings = StackSettings.Parse($"config:\n  platform:system: pliers\n  platform:environment: {env}\n", $"Pulumi.{stack}.yaml", stack);
+        Assert.Equal(expected, settings.PromoteFrom);
+        Assert.Null(StackSettings.Parse("config:\n  platform:system: pliers\n  platform:environment: dev\n", "Pulumi.dev.yaml", "dev").PromoteFrom);
     }
 
     private static string? Prop(Resource r, string key) => r.Properties.Get(key) is Str { Text: var t } ? t : null;

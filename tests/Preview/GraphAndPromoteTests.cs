@@ -157,6 +157,25 @@ public sealed class PromoteTests
     }
 
     [Fact]
+    public void A_digest_is_not_copied_where_the_target_promotes_from_the_source_by_stack_reference()
+    {
+        // staging pins ai-service and web, not api: api comes from dev's exported images (organization/platform/dev).
+        var staging = Staging.Replace("    api: ghcr.io/pliers/api:1.4.2\n", "", StringComparison.Ordinal);
+        var root = Root(Dev, staging);
+        var r = Synth.CliIn(root, "promote", "--from", "dev", "--to", "staging");
+        Assert.True(r.Exit == 0, r.Stderr);
+        Assert.Contains("platform:images.api: promoted by stack reference: staging runs what organization/platform/dev exports as images.api", r.Stdout);
+        Assert.DoesNotContain("wrote Pulumi.staging.yaml", r.Stdout);
+        Assert.Equal(staging, File.ReadAllText(Path.Combine(root, "Pulumi.staging.yaml")));
+        // A target that promotes from another stack gets the tested digest as a pin.
+        File.WriteAllText(Path.Combine(root, "Pulumi.staging.yaml"),
+            staging.Replace("  platform:tls: true\n", "  platform:tls: true\n  platform:promoteFrom: organization/platform/qa\n", StringComparison.Ordinal));
+        var copied = Synth.CliIn(root, "promote", "--from", "dev", "--to", "staging");
+        Assert.True(copied.Exit == 0, copied.Stderr);
+        Assert.Contains($"api: ghcr.io/pliers/api@{Digest}", File.ReadAllText(Path.Combine(root, "Pulumi.staging.yaml")));
+    }
+
+    [Fact]
     public void A_missing_key_is_appended_to_the_config_section()
     {
         var root = Root(Dev.Replace("platform:system: pliers", "platform:system: pliers\n  platform:target: docker", StringComparison.Ordinal), Staging);

@@ -85,8 +85,8 @@ public sealed class BadInputTests : IDisposable
         AssertRejected(WithStack("dev", "config:\n  platform:system: pliers\n  platform:images:\n    api: GHCR.io/Acme/API:latest tag\n"), "Pulumi.dev.yaml", "platform:images.api", "not a valid image reference");
 
     [Fact]
-    public void Missing_images_outside_dev() =>
-        AssertRejected(WithStack("prod", "config:\n  platform:system: pliers\n"), "Pulumi.prod.yaml", "platform:images.api", "real images only", "ai-service", "web");
+    public void Missing_images_outside_dev_with_promotion_off() =>
+        AssertRejected(WithStack("prod", "config:\n  platform:system: pliers\n  platform:promoteFrom: none\n"), "Pulumi.prod.yaml", "platform:images.api", "real images only", "ai-service", "web");
 
     [Fact]
     public void A_secret_where_a_shape_value_is_expected() =>

@@ -219,7 +219,9 @@ public static class DockerTarget
                 labels.Add(("platform.standin", "true"));
                 system.Program.Notes.Add($"stand-in: '{svc.Name}' has no image configured (platform:images.{svc.Name}); dev runs {StandInImage} answering {(svc.PrimaryPort is null ? "nothing (worker)" : $"HTTP on port {svc.PrimaryPort.ContainerPort}")} in its place");
             }
-            else if (imageSetting!.BuildContext is { } context)
+            else if (imageSetting!.PromotedFrom is { } from)
+                image = DockerImage.PullPromoted(self, "image", Promotion.Image(system, from, svc.Name), imageSetting.Reference).ImageId;
+            else if (imageSetting.BuildContext is { } context)
                 image = DockerImage.Build(self, "image", imageSetting.Reference, context, imageSetting.Dockerfile).ImageId;
             else
                 image = DockerImage.Pull(self, "image", imageSetting.Reference).ImageId;

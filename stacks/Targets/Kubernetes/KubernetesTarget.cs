@@ -171,10 +171,6 @@ public static class KubernetesTarget
         if (c.Proxy is { } proxy) AddIngress(system, c, proxy, services, nsResources, onto);
         if (c.Monitoring is { } monitoring) AddMonitoring(system, c, monitoring, nsResources[MonitoringNamespace], storageClass);
         // The serving track: blue-green's live colour, a canary's stable side, or the only one.
-        var promoted = c.Services.Where(s => s.Image?.PromotedFrom is not null).ToList();
-        if (promoted.Count > 0)
-            system.Program.Notes.Add($"promotion: {string.Join(", ", promoted.Select(s => s.Name))} run the images stack {promoted[0].Image!.PromotedFrom} exported (output images, read at deployment; " +
-                "an unknown stack or a missing key fails `pulumi preview`); pin platform:images.<service> to override or roll back");
         var deployed = new List<KeyValuePair<string, Value>>();
         foreach (var svc in c.Services.Where(s => !s.StandIn))
         {
@@ -206,25 +202,6 @@ public static class KubernetesTarget
         ? [new KubeBackupRun("hourly", "0 * * * *"), new KubeBackupRun("daily", "0 2 * * *")]
         : [new KubeBackupRun("daily", "0 2 * * *")];
 
-    /// <summary>The resource key of the stack reference promoted images are read from.</summary>
-    public const string PromotionReference = "promoted-from";
-
-    /// <summary>
-    /// A service's image read from the previous stack's <c>images</c> output, by key (a per-key read keeps a secret
-    /// output secret); one <c>pulumi:pulumi:StackReference</c> per program, named by <c>platform:promoteFrom</c>.
-    /// </summary>
-    private static Value Promoted(Construct system, string from, string service)
-    {
-        var program = system.Program;
-        var reference = program.AllInOrder.FirstOrDefault(r => r.Type == StackReferenceType)
-            ?? system.AddUntyped(PromotionReference, StackReferenceType, new Props { ["name"] = from });
-        if (Prop(reference) != from) throw new SynthesisException($"two promotion sources in one program: {Prop(reference)} and {from}");
-        return new OutputRef(reference, $"outputs[\"images\"][\"{service}\"]");
-        static string? Prop(Resource r) => r.Properties.Get("name") is Str { Text: var t } ? t : null;
-    }
-
-    public const string StackReferenceType = "pulumi:pulumi:StackReference";
-
     /// <summary>
     /// An image on a cluster with repositories: a setting that is a tag only (no '/', e.g. <c>1.4.2</c>) names that tag in
     /// the service's repository; a full reference is used as given.
@@ -255,7 +232,7 @@ public static class KubernetesTarget
         if (svc.Def.MinReplicas > 1 && c.Settings.Replicas.TryGetValue(svc.Name, out var wanted) && wanted < svc.Def.MinReplicas)
             throw new InputException(c.Settings.File, $"platform:replicas.{svc.Name}", wanted.ToString(CultureInfo.InvariantCulture),
                 $"below what its disruption budget needs: system '{def.Name}' keeps {svc.Def.MinReplicas - 1} of '{svc.Name}' available during disruptions, so it needs at least {svc.Def.MinReplicas} replicas");
-        var image = svc.Image is { PromotedFrom: { } from } ? Promoted(system, from, svc.Name) : (Value)(svc.Image?.Reference ?? SystemComposer.StandInImage);
+        var image = svc.Image is { PromotedFrom: { } from } ? Promotion.Image(system, from, svc.Name) : (Value)(svc.Image?.Reference ?? SystemComposer.StandInImage);
         if (svc.StandIn)
             system.Program.Notes.Add($"stand-in: '{svc.Name}' has no image configured (platform:images.{svc.Name}); dev runs {SystemComposer.StandInImage} answering {(svc.Def.PrimaryPort is null ? "nothing (worker)" : $"HTTP on port {svc.Def.PrimaryPort.ContainerPort}")} in its place");
         var tracks = Tracks(svc, image, c, onto);
