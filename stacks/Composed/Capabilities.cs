@@ -21,6 +21,8 @@ public sealed record TargetCapabilities(string Target, IReadOnlySet<Feature> Sup
         Feature.DataExporters => "PostgreSQL/Redis exporters",
         Feature.AcmeCertificates => "ACME certificates for a host name",
         Feature.TlsFromStackSecrets => "TLS from the secrets tlsCertificate / tlsPrivateKey",
+        Feature.ExternalDatabase => "an external managed database",
+        Feature.RegistryLogins => "registry logins for image pulls",
         _ => f.ToString(),
     };
 
