@@ -23,6 +23,8 @@ public sealed record TargetCapabilities(string Target, IReadOnlySet<Feature> Sup
         Feature.TlsFromStackSecrets => "TLS from the secrets tlsCertificate / tlsPrivateKey",
         Feature.ExternalDatabase => "an external managed database",
         Feature.RegistryLogins => "registry logins for image pulls",
+        Feature.ReadOnlyVolumes => "read-only volumes",
+        Feature.Migrations => "run-once migrations",
         _ => f.ToString(),
     };
 

@@ -123,6 +123,10 @@ public enum Feature
     ExternalDatabase,
     /// <summary>Image pulls log in to their registry with credentials from stack config.</summary>
     RegistryLogins,
+    /// <summary>Volumes a service mounts read-only (loaded by someone else, e.g. ML models).</summary>
+    ReadOnlyVolumes,
+    /// <summary>A run-once migration from a service's image before the services that use the database.</summary>
+    Migrations,
 }
 
 public sealed record FeatureUse(Feature Feature, string Detail);

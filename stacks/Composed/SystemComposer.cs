@@ -158,6 +158,10 @@ public static class SystemComposer
 
         if (s.Database is { ExternalUrlConfig: { } url } edb)
             uses.Add(new(Feature.ExternalDatabase, $"{edb.Name} from the secret {url}"));
+        var readOnly = s.Services.SelectMany(x => x.Def.ReadOnlyVolumes.Select(v => $"{x.Name} {v.Name} at {v.Path}")).ToList();
+        if (readOnly.Count > 0) uses.Add(new(Feature.ReadOnlyVolumes, string.Join(", ", readOnly)));
+        var migrations = s.Services.Where(x => x.Def.MigrationCommand.Count > 0).Select(x => $"{x.Name}: {string.Join(' ', x.Def.MigrationCommand)}").ToList();
+        if (migrations.Count > 0) uses.Add(new(Feature.Migrations, string.Join(", ", migrations)));
         if (s.RegistryLogins.Count > 0)
             uses.Add(new(Feature.RegistryLogins, string.Join(", ", s.RegistryLogins.SelectMany(l => l.Hosts))));
 

@@ -143,6 +143,25 @@ public sealed class DeployWiringTests : IDisposable
         Assert.Equal([("ghcr.io", "${githubUser}", "${githubToken}")], RegistryAuth(new ProgramView("consensusnet", ok.Stdout)));
     }
 
+    [Fact] // 002-06 on the host target: the login goes on each server's docker provider, which the pulls go through
+    public void Host_target_servers_pull_from_ghcr_with_the_github_token()
+    {
+        var text = Infra.Tests.Host.HostStacks.Text("consensusnet", "staging", ["web-1", "web-2"]).Replace("registry.example.com/consensusnet/", "ghcr.io/hretheum/consensus.net/")
+                   + "  platform:githubUser: hretheum\n" + Infra.Tests.Host.HostStacks.Secret("githubToken");
+        var r = Write("cn-host", text);
+        Assert.True(r.Exit == 0, r.Stderr);
+        var resources = (YamlMappingNode)Root(new ProgramView("consensusnet", r.Stdout))["resources"];
+        var providers = resources.Children.Where(kv => ((YamlScalarNode)((YamlMappingNode)kv.Value)["type"]).Value == "pulumi:providers:docker").ToList();
+        Assert.Equal(2, providers.Count); // one per server; no default docker provider is left for the pulls
+        foreach (var (_, provider) in providers)
+        {
+            var auth = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)provider)["properties"])["registryAuth"]).Children.Cast<YamlMappingNode>().Single();
+            Assert.Equal(("ghcr.io", "${githubUser}", "${githubToken}"), (((YamlScalarNode)auth["address"]).Value, ((YamlScalarNode)auth["username"]).Value, ((YamlScalarNode)auth["password"]).Value));
+        }
+        // Without the token the stack is refused, naming the file and key.
+        AssertRejected(Write("cn-host", text.Replace(Infra.Tests.Host.HostStacks.Secret("githubToken"), "")), "Pulumi.cn-host.yaml", "platform:githubToken");
+    }
+
     [Fact] // 004-21
     public void Normaldance_logs_in_to_ecr_and_ghcr_for_the_registries_its_images_name()
     {

@@ -22,7 +22,7 @@ public static class DockerTarget
 
     /// <summary>What the Docker target can express; the rest is said aloud by plan.</summary>
     public static readonly TargetCapabilities Capabilities = new("docker",
-        new HashSet<Feature> { Feature.HostPorts, Feature.LocalImageBuild, Feature.StartOrder, Feature.DataExporters, Feature.TlsFromStackSecrets, Feature.ExternalDatabase, Feature.RegistryLogins },
+        new HashSet<Feature> { Feature.HostPorts, Feature.LocalImageBuild, Feature.StartOrder, Feature.DataExporters, Feature.TlsFromStackSecrets, Feature.ExternalDatabase, Feature.RegistryLogins, Feature.ReadOnlyVolumes, Feature.Migrations },
         new Dictionary<Feature, string>
         {
             [Feature.Autoscaling] = "Docker runs the minimum as a fixed replica count",
