@@ -87,9 +87,10 @@ public sealed class DockerService : Construct
                 init ??= new VolumeInit(this);
                 container.DependsOn([init.Add(replica, volume, args.DataPath!, args.User)]);
             }
-            // Writable mounts of the service's other volumes (e.g. PostgreSQL's WAL archive): chowned once, before replica 1.
+            // The service's other volumes (e.g. PostgreSQL's WAL archive; a read-only models volume, whose loader runs as the
+            // service's user): chowned once, before replica 1.
             if (i == 1)
-                foreach (var (v, path, ro) in args.Mounts.Where(m => !m.ReadOnly && m.Volume.Parent == this))
+                foreach (var (v, path, ro) in args.Mounts.Where(m => m.Volume.Parent == this))
                 {
                     init ??= new VolumeInit(this);
                     container.DependsOn([init.Add(v.Name, v, path, args.User)]);

@@ -21,6 +21,10 @@ public sealed record TargetCapabilities(string Target, IReadOnlySet<Feature> Sup
         Feature.DataExporters => "PostgreSQL/Redis exporters",
         Feature.AcmeCertificates => "ACME certificates for a host name",
         Feature.TlsFromStackSecrets => "TLS from the secrets tlsCertificate / tlsPrivateKey",
+        Feature.ExternalDatabase => "an external managed database",
+        Feature.RegistryLogins => "registry logins for image pulls",
+        Feature.ReadOnlyVolumes => "read-only volumes",
+        Feature.Migrations => "run-once migrations",
         _ => f.ToString(),
     };
 

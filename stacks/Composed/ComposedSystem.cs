@@ -24,6 +24,8 @@ public sealed class ComposedSystem
     public ComposedCache? Cache { get; init; }
     public ProxyDef? Proxy { get; init; }
     public MonitoringDef? Monitoring { get; init; }
+    /// <summary>The registry logins that apply: declared for this environment, for the registries of the stack's images.</summary>
+    public IReadOnlyList<ComposedRegistryLogin> RegistryLogins { get; init; } = [];
     /// <summary>Backups of the database, if the profile takes any.</summary>
     public BackupSchedule Backups { get; init; }
 
@@ -80,7 +82,15 @@ public sealed record ReleaseStrategy(ReleaseKind Kind, string Active = "blue", i
 public sealed record ComposedDatabase(DatabaseDef Def, ResourceLimits Limits, int Replicas, bool PublishHostPort)
 {
     public string Name => Def.Name;
+    /// <summary>
+    /// In this environment the database is an external managed service whose URL is this secret config key (seed 002:
+    /// DO Managed Database in prod): a target with <see cref="Feature.ExternalDatabase"/> runs no database of its own.
+    /// </summary>
+    public string? ExternalUrlConfig { get; init; }
 }
+
+/// <summary>A registry login and the registry hosts of the stack's images it applies to.</summary>
+public sealed record ComposedRegistryLogin(RegistryLoginDef Def, IReadOnlyList<string> Hosts);
 
 public sealed record ComposedCache(CacheDef Def, ResourceLimits Limits, int Replicas, bool PublishHostPort)
 {
@@ -109,6 +119,14 @@ public enum Feature
     AcmeCertificates,
     /// <summary>TLS served with a certificate and key from stack secrets (tlsCertificate, tlsPrivateKey).</summary>
     TlsFromStackSecrets,
+    /// <summary>The database is an external managed service in this environment, reached through a secret URL.</summary>
+    ExternalDatabase,
+    /// <summary>Image pulls log in to their registry with credentials from stack config.</summary>
+    RegistryLogins,
+    /// <summary>Volumes a service mounts read-only (loaded by someone else, e.g. ML models).</summary>
+    ReadOnlyVolumes,
+    /// <summary>A run-once migration from a service's image before the services that use the database.</summary>
+    Migrations,
 }
 
 public sealed record FeatureUse(Feature Feature, string Detail);

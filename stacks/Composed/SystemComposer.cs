@@ -53,7 +53,8 @@ public static class SystemComposer
             });
         }
 
-        var database = def.Database is { } d ? new ComposedDatabase(d, profile.Scale(d.Limits), 1 + profile.DatabaseReplicas, profile.PublishDataPorts && d.DevHostPort is not null) : null;
+        var database = def.Database is { } d ? new ComposedDatabase(d, profile.Scale(d.Limits), 1 + profile.DatabaseReplicas, profile.PublishDataPorts && d.DevHostPort is not null)
+            { ExternalUrlConfig = d.IsExternalIn(profile.Name) ? d.ExternalUrlConfig : null } : null;
         var cache = def.Cache is { } c ? new ComposedCache(c, profile.Scale(c.Limits), 1 + profile.CacheReplicas, profile.PublishDataPorts && c.DevHostPort is not null) : null;
         var composed = new ComposedSystem
         {
@@ -64,11 +65,24 @@ public static class SystemComposer
             Cache = cache,
             Proxy = def.Proxy,
             Monitoring = def.Monitoring,
+            RegistryLogins = RegistryLogins(def, profile.Name, services),
             Backups = database is null ? BackupSchedule.None : profile.Backups,
             Edges = Edges(def, services, database, cache, database is null ? BackupSchedule.None : profile.Backups),
         };
         composed.Uses.AddRange(Uses(composed));
         return composed;
+    }
+
+    /// <summary>
+    /// The declared logins for this environment that the stack's pulled images need (builds and promoted images pull
+    /// nothing here), each with the registry hosts it is for, in order of first use.
+    /// </summary>
+    private static List<ComposedRegistryLogin> RegistryLogins(SystemDefinition def, string environment, IReadOnlyList<ComposedService> services)
+    {
+        var hosts = services.Where(s => s.Image is { BuildContext: null, PromotedFrom: null }).Select(s => ImageReference.Registry(s.Image!.Reference)).Distinct().ToList();
+        return [.. def.RegistryLogins.Where(l => l.AppliesIn(environment))
+            .Select(l => new ComposedRegistryLogin(l, [.. hosts.Where(l.Matches)]))
+            .Where(l => l.Hosts.Count > 0)];
     }
 
     /// <summary>The port a reference reaches: the database's, the cache's, or the referenced service's first port.</summary>
@@ -141,6 +155,15 @@ public static class SystemComposer
             uses.Add(new(Feature.AcmeCertificates, string.Join(", ", new[] { s.Settings.Host, s.Settings.AcmeEmail }.OfType<string>())));
         if (s.Proxy is { } tlsProxy && (s.Settings.Tls || profile.RequireTls))
             uses.Add(new(Feature.TlsFromStackSecrets, $"{tlsProxy.Name} in {profile.Name}"));
+
+        if (s.Database is { ExternalUrlConfig: { } url } edb)
+            uses.Add(new(Feature.ExternalDatabase, $"{edb.Name} from the secret {url}"));
+        var readOnly = s.Services.SelectMany(x => x.Def.ReadOnlyVolumes.Select(v => $"{x.Name} {v.Name} at {v.Path}")).ToList();
+        if (readOnly.Count > 0) uses.Add(new(Feature.ReadOnlyVolumes, string.Join(", ", readOnly)));
+        var migrations = s.Services.Where(x => x.Def.MigrationCommand.Count > 0).Select(x => $"{x.Name}: {string.Join(' ', x.Def.MigrationCommand)}").ToList();
+        if (migrations.Count > 0) uses.Add(new(Feature.Migrations, string.Join(", ", migrations)));
+        if (s.RegistryLogins.Count > 0)
+            uses.Add(new(Feature.RegistryLogins, string.Join(", ", s.RegistryLogins.SelectMany(l => l.Hosts))));
 
         if (profile.Monitoring == Profiles.MonitoringLevel.Full && s.Monitoring is not null && (s.Database is not null || s.Cache is not null))
             uses.Add(new(Feature.DataExporters, string.Join(", ", new[] { s.Database is null ? null : "postgres-exporter", s.Cache is null ? null : "redis-exporter" }.OfType<string>())));

@@ -40,6 +40,14 @@ public static class ImageReference
         return parts.Length > start;
     }
 
+    /// <summary>The registry host of a valid reference, lowercase: its domain (with port), or docker.io when it names none.</summary>
+    public static string Registry(string reference)
+    {
+        var slash = reference.IndexOf('/');
+        var first = slash < 0 ? "" : reference[..slash];
+        return slash > 0 && (first.Contains('.') || first.Contains(':') || first == "localhost") ? first.ToLowerInvariant() : "docker.io";
+    }
+
     private static bool IsDomain(string d)
     {
         var colon = d.IndexOf(':');

@@ -201,6 +201,7 @@ public sealed record StackSettings
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
         var otherKeys = new List<string>();
+        var plainKeys = new List<string>();
         IReadOnlyList<HostServer> servers = [];
         foreach (var (key, v) in entries)
         {
@@ -251,6 +252,7 @@ public sealed record StackSettings
                     break;
                 default:
                     otherKeys.Add(key);
+                    if (!fromEngine) plainKeys.Add(key[Prefix.Length..]);
                     break;
             }
         }
@@ -273,6 +275,8 @@ public sealed record StackSettings
         CheckClusterInputs(settings);
         HostConfig.CheckTargetAndServers(settings);
         CheckKnownKeys(otherKeys, SystemCatalog.Find(system)!, file, servers);
+        foreach (var key in StackSecretKeys(SystemCatalog.Find(system)!).Where(plainKeys.Contains))
+            throw new InputException(file, Prefix + key, null, $"must be a secret (it is a password or a URL with one): pulumi config set --secret {key} ...");
         return settings;
     }
 
@@ -281,8 +285,18 @@ public sealed record StackSettings
     [
         .. ShapeKeys,
         .. def.Services.SelectMany(s => s.SecretEnvironment).Select(e => e.Value).OfType<ConfigSecret>().Select(c => Prefix + c.Key),
+        .. StackSecretKeys(def).Select(k => Prefix + k),
+        .. def.RegistryLogins.Select(l => l.UsernameKey).OfType<string>().Distinct().Select(k => Prefix + k),
         Prefix + "tlsCertificate", Prefix + "tlsPrivateKey", Prefix + KubeconfigKey,
     ];
+
+    /// <summary>
+    /// Secret keys the system itself declares besides its services' (the external database URL, registry passwords):
+    /// in a stack file they must be <c>secure:</c> values.
+    /// </summary>
+    public static IEnumerable<string> StackSecretKeys(SystemDefinition def) =>
+        new[] { def.Database is { ExternalIn.Count: > 0, ExternalUrlConfig: { } url } ? url : null }
+            .Concat(def.RegistryLogins.Select(l => l.PasswordKey)).OfType<string>().Distinct();
 
     /// <summary>A misspelt or unused <c>platform:*</c> key is an error naming it and the nearest valid key (never its value: it may be a secret).</summary>
     private static void CheckKnownKeys(List<string> keys, SystemDefinition def, string file, IReadOnlyList<HostServer> servers)

@@ -63,6 +63,17 @@ public sealed class SystemBuilder(string name, string title, string source, stri
         Definition.Database = db with { ExternalIn = [.. environments], ExternalUrlConfig = urlConfigKey };
     }
 
+    /// <summary>
+    /// Pulls from registries matching <paramref name="host"/> log in (in <paramref name="environments"/>; none: all) with the
+    /// password from the secret config key <paramref name="passwordKey"/> and a fixed <paramref name="username"/> or one from
+    /// the plain config key <paramref name="usernameKey"/>; <paramref name="passwordHint"/> says how to set the secret.
+    /// </summary>
+    public void PullWithLogin(string loginName, string host, string passwordKey, string? username = null, string? usernameKey = null, string passwordHint = "", params string[] environments) =>
+        Definition.RegistryLogins.Add(new RegistryLoginDef(loginName, host, passwordKey)
+        {
+            Username = username, UsernameKey = usernameKey, Environments = [.. environments], PasswordHint = passwordHint,
+        });
+
     /// <summary>Publishes Loki on the host (dev only, like Grafana and Prometheus).</summary>
     public void PublishLoki(int hostPort) =>
         Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LokiHostPort = hostPort };
@@ -154,4 +165,8 @@ public sealed class ServiceBuilder(ServiceDef def)
     public ServiceBuilder WithCommand(params string[] command) { def.Command.AddRange(command); return this; }
     public ServiceBuilder WithMetrics(string path = "/metrics") { def.MetricsPath = path; return this; }
     public ServiceBuilder WithDefaultImage(string image) { def.DefaultImage = image; return this; }
+    /// <summary>A named volume mounted read-only at <paramref name="path"/>, owned by the service's user (whoever loads it runs as that user).</summary>
+    public ServiceBuilder WithReadOnlyVolume(string volumeName, string path) { def.ReadOnlyVolumes.Add(new ReadOnlyVolumeDef(volumeName, path)); return this; }
+    /// <summary>Runs <paramref name="command"/> once from this service's image, with its environment, after the database and before the services that use it.</summary>
+    public ServiceBuilder WithMigration(params string[] command) { def.MigrationCommand.AddRange(command); return this; }
 }

@@ -23,6 +23,8 @@ public sealed class SystemDefinition
     public CacheDef? Cache { get; set; }
     public ProxyDef? Proxy { get; set; }
     public MonitoringDef? Monitoring { get; set; }
+    /// <summary>Registries whose pulls need a login (seed 002: ghcr.io with GITHUB_TOKEN; seed 004: ECR, GHCR as backup).</summary>
+    public List<RegistryLoginDef> RegistryLogins { get; } = [];
     /// <summary>Documented exceptions to policy rules, each for one component and with a reason.</summary>
     public List<Infra.Components.Policies.Waiver> Waivers { get; } = [];
     /// <summary>Seed requirements the program does not honour as written (deliberately, or not yet); printed by plan.</summary>
@@ -78,6 +80,10 @@ public sealed class ServiceDef
     public string? MetricsPath { get; set; }
     /// <summary>Image used when the stack configures none (public images only).</summary>
     public string? DefaultImage { get; set; }
+    /// <summary>Named volumes the service reads but does not write (seed 003: the ML engine's models at /app/models).</summary>
+    public List<ReadOnlyVolumeDef> ReadOnlyVolumes { get; } = [];
+    /// <summary>A run-once command from the service's image, after the database and before every service that uses it (seed 001: npm run migrate:up).</summary>
+    public List<string> MigrationCommand { get; } = [];
 
     public ServicePort? PrimaryPort => Ports.Count > 0 ? Ports[0] : null;
 
@@ -106,6 +112,40 @@ public sealed record DatabaseDef(string Name, string Database, string User)
     public bool IsExternalIn(string environment) => ExternalIn.Contains(environment, StringComparer.Ordinal);
     public ResourceLimits Limits { get; init; } = new(2, 2048);
     public List<string> Networks { get; init; } = [];
+}
+
+/// <summary>
+/// A volume mounted read-only at <paramref name="Path"/>: owned by the service's user (so whoever loads it, as that user,
+/// can write it), never writable by the service's own process.
+/// </summary>
+public sealed record ReadOnlyVolumeDef(string Name, string Path);
+
+/// <summary>
+/// Pulls from registries matching <paramref name="Host"/> ("ghcr.io", or "*.dkr.ecr.*.amazonaws.com" where each <c>*</c>
+/// is one DNS label) log in, in <see cref="Environments"/> (none: every environment), with the password from the
+/// secret config key <paramref name="PasswordKey"/> and the user name <see cref="Username"/> or from the plain config
+/// key <see cref="UsernameKey"/>. A login applies only when one of the stack's images is from a matching registry.
+/// </summary>
+public sealed record RegistryLoginDef(string Name, string Host, string PasswordKey)
+{
+    public string? Username { get; init; }
+    public string? UsernameKey { get; init; }
+    public List<string> Environments { get; init; } = [];
+    /// <summary>How the stack gets the password, said in the error when it is missing.</summary>
+    public string PasswordHint { get; init; } = "";
+
+    public bool AppliesIn(string environment) => Environments.Count == 0 || Environments.Contains(environment, StringComparer.Ordinal);
+
+    /// <summary>Whether a registry host (as in an image reference, lowercase) is one this login is for.</summary>
+    public bool Matches(string registryHost)
+    {
+        var pattern = Host.Split('.');
+        var labels = registryHost.ToLowerInvariant().Split('.');
+        if (pattern.Length != labels.Length) return false;
+        for (var i = 0; i < pattern.Length; i++)
+            if (pattern[i] != "*" && !string.Equals(pattern[i], labels[i], StringComparison.Ordinal)) return false;
+        return true;
+    }
 }
 
 public sealed record CacheDef(string Name)

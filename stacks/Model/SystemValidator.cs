@@ -60,6 +60,7 @@ public static class SystemValidator
             if (db.ExternalIn.Count > 0 && (db.ExternalUrlConfig is not { Length: > 0 } k || !char.IsAsciiLetterLower(k[0]) || !Text.All(k, char.IsAsciiLetterOrDigit)))
                 throw new InputException(file, "database.externalUrlConfig", db.ExternalUrlConfig, "an external database needs the secret config key holding its URL, e.g. databaseUrl");
         }
+        CheckRegistryLogins(def);
         if (def.Cache is { } cache) { Claim(cache.Name, "cache"); CheckNetworks(cache.Networks, "cache.networks"); }
         if (def.Proxy is { } proxy) { Claim(proxy.Name, "proxy"); CheckNetworks(proxy.Networks, "proxy.networks"); }
         if (def.Monitoring is { } mon) { Claim(mon.Name, "monitoring"); CheckNetworks(mon.Networks, "monitoring.networks"); }
@@ -105,6 +106,7 @@ public static class SystemValidator
             foreach (var f in s.Files)
                 if (!f.Path.StartsWith('/')) throw new InputException(file, $"{key}.files", f.Path, "config file paths must be absolute");
             if (s.DataPath is { } dp && !dp.StartsWith('/')) throw new InputException(file, $"{key}.dataVolume", dp, "must be an absolute path");
+            CheckVolumesAndMigration(def, s, key);
             foreach (var r in s.References)
             {
                 if (r == s.Name) throw new InputException(file, $"{key}.references", r, "a service cannot reference itself");
@@ -190,6 +192,46 @@ public static class SystemValidator
                 throw new InputException(c.File, c.Key, c.Port.ToString(),
                     $"host port {c.Port} is published twice: by {first.Owner} ({first.File}: {first.Key}) and by {c.Owner}; each host port can be published once");
             byPort.Add(c.Port, c);
+        }
+    }
+
+    private static bool IsConfigKeyName(string? k) => k is { Length: > 0 } && char.IsAsciiLetterLower(k[0]) && Text.All(k, char.IsAsciiLetterOrDigit);
+
+    /// <summary>Read-only volumes have names and absolute paths of their own; a migration runs from a service that uses the database.</summary>
+    private static void CheckVolumesAndMigration(SystemDefinition def, ServiceDef s, string key)
+    {
+        var file = def.DefinedIn;
+        foreach (var v in s.ReadOnlyVolumes)
+        {
+            if (!IsComponentName(v.Name) || v.Name.StartsWith("data", StringComparison.Ordinal))
+                throw new InputException(file, $"{key}.readOnlyVolumes", v.Name, "must be " + NameRule + ", not starting with 'data' (the data volume's name)");
+            if (!v.Path.StartsWith('/') || v.Path == s.DataPath || s.ReadOnlyVolumes.Count(o => o.Path == v.Path || o.Name == v.Name) > 1)
+                throw new InputException(file, $"{key}.readOnlyVolumes[{v.Name}]", v.Path, "an absolute path, not the data volume's and not another volume's; one name per volume");
+        }
+        if (s.MigrationCommand.Count > 0 && (def.Database is not { } db || !s.References.Contains(db.Name)))
+            throw new InputException(file, $"{key}.migration", string.Join(" ", s.MigrationCommand), "a migration runs against the database: the service must reference it (WithReference(db))");
+    }
+
+    /// <summary>Each registry login has a name, a host pattern, a secret password key and exactly one user name source.</summary>
+    private static void CheckRegistryLogins(SystemDefinition def)
+    {
+        var file = def.DefinedIn;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var l in def.RegistryLogins)
+        {
+            var key = $"registryLogins[{l.Name}]";
+            if (!IsComponentName(l.Name) || !seen.Add(l.Name)) throw new InputException(file, "registryLogins", l.Name, "must be " + NameRule + ", one per login");
+            var colon = l.Host.IndexOf(':');
+            var labels = (colon < 0 ? l.Host : l.Host[..colon]).Split('.');
+            if ((labels.Length < 2 && labels[0] != "localhost") || labels.Any(x => x != "*" && (x.Length == 0 || !Text.All(x, c => Text.IsLowerAlnum(c) || c == '-')))
+                || (colon >= 0 && (l.Host.Length == colon + 1 || !Text.All(l.Host.AsSpan(colon + 1), char.IsAsciiDigit))))
+                throw new InputException(file, key + ".host", l.Host, "a registry host name with an optional port (e.g. ghcr.io, localhost:5000), where a label may be '*' (e.g. *.dkr.ecr.*.amazonaws.com)");
+            if (!IsConfigKeyName(l.PasswordKey)) throw new InputException(file, key + ".passwordKey", l.PasswordKey, "the secret config key holding the password, e.g. githubToken");
+            if ((l.Username is null) == (l.UsernameKey is null) || (l.UsernameKey is not null && !IsConfigKeyName(l.UsernameKey)) || l.Username is { Length: 0 })
+                throw new InputException(file, key + ".username", l.Username ?? l.UsernameKey, "give a user name or the plain config key holding it (e.g. githubUser), not both");
+            foreach (var e in l.Environments)
+                if (Infra.Stacks.Profiles.EnvironmentProfile.Find(e) is null)
+                    throw new InputException(file, key + ".environments", e, "unknown environment; one of: " + Infra.Stacks.Profiles.EnvironmentProfile.Allowed);
         }
     }
 

@@ -20,6 +20,9 @@ public static class ConsensusNet
         var db = s.AddPostgres("db", "consensusnet", "consensus", devHostPort: 5432, networks: net);
         s.UseExternalDatabase("databaseUrl", "prod"); // seed 002 L85-88, L257, L353: DO Managed Database, DATABASE_URL is a secret
         var redis = s.AddRedis("redis", devHostPort: 6379, networks: net); // seed 002 L229-230
+        // Seed 002 L333: echo $GITHUB_TOKEN | docker login ghcr.io -u $GITHUB_USER --password-stdin, before pulling (production).
+        s.PullWithLogin("ghcr", "ghcr.io", "githubToken", usernameKey: "githubUser",
+            passwordHint: "pulumi config set --secret githubToken <a token with read:packages> (seed 002's GITHUB_TOKEN)", environments: ["staging", "prod"]);
 
         var api = s.AddService("api", "API (FastAPI)")
             .WithHttp(8000, "/health", publish: 8000) // seed 002 L186-187 (dev); outside dev only nginx publishes
@@ -57,10 +60,6 @@ public static class ConsensusNet
             "the proxy is nginx-unprivileged with a generated nginx.conf (routes from the system definition); certificates come from config secrets");
         s.Departs("002-05", "L9-10, L254, L264, L276: production pulls ghcr.io/hretheum/consensus.net/<service>:latest",
             "images are set per stack (platform:images) and must be pinned: a moving tag is refused (policy WRK-007)", "staging", "prod");
-        s.NotYet("002-06", "L333: docker login ghcr.io with GITHUB_TOKEN before pulling",
-            "no registry credentials: the RemoteImage pull has no registryAuth (components/Docker/DockerImage.cs, docker provider registryAuth from a secret config)", "staging", "prod");
-        s.NotYet("002-07", "L85-88, L257, L353: production PostgreSQL is a DO Managed Database chosen by the secret DATABASE_URL (sslmode=require)",
-            "declared (UseExternalDatabase(\"databaseUrl\", \"prod\")), but DockerComposer ignores DatabaseDef.ExternalIn and still runs a PostgreSQL container and its backup in prod", "prod");
         s.Departs("002-11", "L354: REDIS_URL=redis://redis:6379 (Redis without a password)",
             "Redis always requires a generated password; REDIS_URL carries it");
         s.Departs("002-15", "L182-183, L196-197, L208-210: dev mounts ./src and ./frontend into the containers (hot reload)",

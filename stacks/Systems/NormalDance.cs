@@ -21,6 +21,12 @@ public static class NormalDance
 
         var db = s.AddPostgres("postgres", "normaldance", "normaldance", networks: database);
         var redis = s.AddRedis("redis", networks: backend);
+        // Seed 004 L243-246: images from AWS ECR, GHCR as backup; whichever registry a stack's images name is logged in to.
+        s.PullWithLogin("ecr", "*.dkr.ecr.*.amazonaws.com", "ecrPassword", username: "AWS",
+            passwordHint: "an ECR token lasts 12 hours, so refresh it before each pulumi up: pulumi config set --secret ecrPassword \"$(aws ecr get-login-password --region REGION)\"",
+            environments: ["staging", "prod"]);
+        s.PullWithLogin("ghcr", "ghcr.io", "githubToken", usernameKey: "githubUser",
+            passwordHint: "pulumi config set --secret githubToken <a token with read:packages>", environments: ["staging", "prod"]);
 
         var solana = s.AddService("solana-rpc-proxy", "Solana RPC proxy (outbound to mainnet)")
             .WithHttp(8899, "/health")
@@ -89,8 +95,6 @@ public static class NormalDance
             "no trace collector or backend in the monitoring stack");
         s.Departs("004-20", "L332-344: HashiCorp Vault dynamic secrets, Kubernetes secrets with RBAC and rotation",
             "secrets are Pulumi config secrets and generated random passwords, encrypted in state; no dynamic credentials or rotation");
-        s.NotYet("004-21", "L243-246: images from AWS ECR (GHCR as backup)",
-            "no registry credentials: the RemoteImage pull has no registryAuth (components/Docker/DockerImage.cs)", "staging", "prod");
         s.Departs("004-22", "L247, L346-358: registry retention 90/30 days, Trivy scanning, Cosign signature enforcement",
             "CI and registry concerns: the program deploys the pinned images a stack names and cannot verify signatures with the Docker provider");
         s.NotYet("004-23", "L366-368: hourly incremental WAL archiving and point-in-time recovery",

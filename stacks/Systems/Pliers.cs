@@ -32,6 +32,7 @@ public static class Pliers
             .WithSecret("JWT_SECRET", SecretSource.Generated(48))
             .WithReference(db)
             .WithReference(redis)
+            .WithMigration("npm", "run", "migrate:up") // seed 001 L572-587, L785-787: after the database, before the services
             .WithMetrics()
             .WithLimits(1, 1024)
             .OnNetworks(frontend, backend, database);
@@ -102,8 +103,6 @@ public static class Pliers
             "the backup sidecar dumps PostgreSQL only; Redis persists append-only on its volume but nothing snapshots it (DatabaseBackup / DockerComposer)", "staging", "prod");
         s.Departs("001-34", "L44-56: Model 2 (production): PostgreSQL with replicas, GPU nodes for the AI service, CDN, load-balancer cluster",
             "the Docker target is Model 1, a single host (L18-31): one database, no GPU scheduling, the proxy is the load balancer");
-        s.NotYet("001-35", "L572-587, L785-787: run the database migrations (npm run migrate:up in the api container) after the database, before the services",
-            "no one-shot migration job: the api image must migrate on start; DockerComposer would need a run-once container between the database and the services");
         return s.Build();
     }
 }

@@ -26,6 +26,7 @@ public static class VruPlatform
         var ml = s.AddService("ml-engine", "AI inference")
             .WithHttp(8001, "/health")
             .WithConfigFile("/app/config/ml_config.yaml", MlConfig)
+            .WithReadOnlyVolume("models", "/app/models") // seed 003 L50: models/ (ml_config models_dir)
             .WithReference(redis)
             .WithMetrics()
             .WithLimits(4, 4096)
@@ -78,8 +79,6 @@ public static class VruPlatform
             "dev has no backups (seed 004's table); staging runs daily and prod hourly + daily pg_dump from the backup sidecar", "dev");
         s.NotYet("003-19", "L219: volume snapshots for persistent data",
             "only PostgreSQL is backed up; Redis, Grafana and Prometheus volumes are protected but never snapshotted", "staging", "prod");
-        s.NotYet("003-20", "L50: models/ directory for the ML engine (ml_config models_dir /app/models)",
-            "nothing is mounted at /app/models: the ml-engine image must carry its models until a shared read-only models volume is wired (DockerComposer)");
         s.Departs("003-21", "L87-96, L135-164, L222: deploy-production.sh over SSH to 155.138.239.131, systemd units, the vru-platform CLI, firewall",
             "host set-up is outside a Pulumi Docker program: it targets whatever Docker host the provider points at");
         return s.Build();

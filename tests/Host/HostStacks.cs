@@ -27,6 +27,8 @@ public sealed class HostStacks : IDisposable
                 sb.Append($"    {svc.Name}: registry.example.com/{system}/{svc.Name}:1.4.2\n");
         }
         if (sshKey) sb.Append(Secret("sshPrivateKey"));
+        // An external managed database (ConsensusNet in prod): its URL is a secret the stack must set.
+        if (SystemCatalog.Find(system)!.Database is { } db && db.IsExternalIn(env)) sb.Append(Secret(db.ExternalUrlConfig!));
         if (systemSecrets && servers.Length > 1)
             foreach (var key in SystemCatalog.Find(system)!.Services.SelectMany(s => s.SecretEnvironment).Select(e => e.Value).OfType<Infra.Components.Core.ConfigSecret>().Select(c => c.Key).Distinct())
                 foreach (var s in servers) sb.Append(Secret($"{key}-{s}"));

@@ -50,6 +50,7 @@ public sealed class TargetSeamTests : IDisposable
         [
             "host ports: api 3000, ai-service 3001, web 3002, postgres 5432, redis 6379, traefik 80, grafana 3003 (nothing is published on a node; public traffic enters through the Traefik ingress, the rest through kubectl port-forward)",
             "start order (wait until dependencies are healthy): api after postgres + redis, ai-service after api + redis, web after api + ai-service (pods start together; readiness probes keep traffic away until each is ready)",
+            "run-once migrations: api: npm run migrate:up (not translated yet (no Job before the Deployments): the image must migrate on start)",
         ], lines);
     }
 

@@ -171,7 +171,8 @@ public class DockerComposerDefectTests
     public void Stateful_services_run_one_replica(string system, string env)
     {
         var p = Env(system, env);
-        foreach (var g in Containers(p).Where(c => Maps(c.Properties.GetValueOrDefault("volumes")).Any(v => v.ContainsKey("volumeName")))
+        // Writable volumes only: a read-only volume (VRU's models) is one volume shared by every replica, not state of its own.
+        foreach (var g in Containers(p).Where(c => Maps(c.Properties.GetValueOrDefault("volumes")).Any(v => v.ContainsKey("volumeName") && v.GetValueOrDefault("readOnly") is not "true"))
                      .GroupBy(c => Deployment.Label(c, "platform.service")))
             Assert.True(g.Count() == 1, $"{g.Key}: {g.Count()} replicas, each with its own volume behind one alias");
     }

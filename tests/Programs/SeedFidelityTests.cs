@@ -28,7 +28,6 @@ public class SeedFidelityTests
     {
         var checks = new (string Id, string System, Func<bool> HonouredNow)[]
         {
-            ("002-07", "consensusnet", () => !ProgramView.Of("consensusnet", "prod").Has("consensusnet-db")),
             ("001-27", "pliers", () => ProgramView.Of("pliers", "dev").Published("pliers-monitoring-loki").Any(p => p.External == 3100)),
         };
         foreach (var (id, system, honouredNow) in checks)

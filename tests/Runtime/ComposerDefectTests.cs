@@ -21,6 +21,7 @@ public class ComposerDefectTests
     [Theory]
     [InlineData("pliers", "staging", "backup")]
     [InlineData("pinai", "dev", "registry")]
+    [InlineData("vru", "dev", "ml-engine")] // the read-only models volume: its loader runs as the service's user (seed 003-20)
     public void Service_volumes_are_writable_by_the_service_user(string system, string env, string service)
     {
         var p = Env(system, env);

@@ -30,6 +30,9 @@ declare -A NEED=(
   [/usr/bin/ssh]=openssh-client
   [/usr/bin/clang]=clang
   [/usr/include/zlib.h]=zlib1g-dev
+  # The registry-login runtime test: a registry with htpasswd (bcrypt) auth.
+  [/usr/bin/docker-registry]=docker-registry
+  [/usr/bin/htpasswd]=apache2-utils
 )
 
 missing=()

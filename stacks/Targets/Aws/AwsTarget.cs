@@ -25,6 +25,10 @@ public static class AwsTarget
             [Feature.StartOrder] = "pods start together on EKS; readiness probes keep traffic away until each is ready",
             [Feature.DataExporters] = "RDS and ElastiCache publish their metrics to CloudWatch (and Performance Insights); no exporter sidecars",
             [Feature.TlsFromStackSecrets] = "CloudFront serves platform:aws.domain with an ACM certificate; the ingress gets its origin certificate from ACME; tlsCertificate / tlsPrivateKey are not used",
+            [Feature.ExternalDatabase] = "RDS is the managed database here; the external URL secret is not used",
+            [Feature.RegistryLogins] = "the EKS nodes pull from the stack's ECR repositories with their IAM role; registry logins from config are not used",
+            [Feature.ReadOnlyVolumes] = "not translated yet: the pods get no such volume, so the image must carry what it reads there",
+            [Feature.Migrations] = "not translated yet (no Job before the Deployments): the image must migrate on start",
         });
 
     /// <summary>The service account name of the backup job (its IAM role trusts only this one).</summary>

@@ -22,7 +22,7 @@ public static class DockerTarget
 
     /// <summary>What the Docker target can express; the rest is said aloud by plan.</summary>
     public static readonly TargetCapabilities Capabilities = new("docker",
-        new HashSet<Feature> { Feature.HostPorts, Feature.LocalImageBuild, Feature.StartOrder, Feature.DataExporters, Feature.TlsFromStackSecrets },
+        new HashSet<Feature> { Feature.HostPorts, Feature.LocalImageBuild, Feature.StartOrder, Feature.DataExporters, Feature.TlsFromStackSecrets, Feature.ExternalDatabase, Feature.RegistryLogins, Feature.ReadOnlyVolumes, Feature.Migrations },
         new Dictionary<Feature, string>
         {
             [Feature.Autoscaling] = "Docker runs the minimum as a fixed replica count",
@@ -74,8 +74,10 @@ public static class DockerTarget
             return [.. nets, publishNet];
         }
 
+        RegistryLogins(composed, program, at);
+        var externalDbUrl = ExternalDatabaseUrl(composed, program);
         PostgresDatabase? db = null;
-        if (composed.Database is { Def: var d } cdb)
+        if (composed.Database is { Def: var d, ExternalUrlConfig: null } cdb)
         {
             // Sized from the container's scaled limit, not the size class's budget (a 4 GB budget in a 1 GB container is OOM-killed).
             var tuning = PostgresTuning.For(profile.Size, cdb.Limits.MemoryMb);
@@ -124,7 +126,8 @@ public static class DockerTarget
 
         var services = new Dictionary<string, DockerService>(StringComparer.Ordinal);
         foreach (var svc in composed.Services)
-            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Def.Networks), db, cache, services, publishAddress);
+            services[svc.Name] = AppService(system, def, svc, settings, Nets(svc.Def.Networks), db, externalDbUrl, cache, services, publishAddress);
+        AddMigrations(composed, services, db);
 
         if (def.Proxy is { } p)
         {
@@ -171,7 +174,7 @@ public static class DockerTarget
     }
 
     private static DockerService AppService(ComponentGroup system, SystemDefinition def, ComposedService composed, Composition.StackSettings settings,
-        IReadOnlyList<DockerNetwork> nets, PostgresDatabase? db, RedisCache? cache, Dictionary<string, DockerService> services, string? publishAddress)
+        IReadOnlyList<DockerNetwork> nets, PostgresDatabase? db, Value? externalDbUrl, RedisCache? cache, Dictionary<string, DockerService> services, string? publishAddress)
     {
         var profile = settings.Environment;
         var svc = composed.Def;
@@ -190,6 +193,8 @@ public static class DockerTarget
                     env.Add(new("DATABASE_URL", db.ConnectionUrl));
                     waitFor.Add(db.Container);
                 }
+                else if (externalDbUrl is not null && reference == def.Database?.Name)
+                    env.Add(new("DATABASE_URL", externalDbUrl));
                 else if (cache is not null && reference == def.Cache?.Name)
                 {
                     env.Add(new("REDIS_URL", cache.ConnectionUrl));
@@ -226,9 +231,11 @@ public static class DockerTarget
             else
                 image = DockerImage.Pull(self, "image", imageSetting.Reference).ImageId;
 
+            var mounts = ReadOnlyVolumes(self, svc, profile);
             return new DockerServiceArgs
             {
                 Kind = standIn ? "Service (stand-in)" : "Service",
+                Mounts = mounts,
                 Image = image,
                 Replicas = replicas,
                 Ports = svc.Ports,
@@ -246,6 +253,99 @@ public static class DockerTarget
                 PublishAddress = publishAddress,
             };
         }).Also(s => { if (standIn) foreach (var c in s.Containers) c.Traits.Add(Traits.StandIn); });
+    }
+
+    /// <summary>
+    /// An external managed database in this environment (seed 002: DO Managed Database in prod): no PostgreSQL container,
+    /// volume or backup; <c>DATABASE_URL</c> is the secret config key's value. A stack file that does not set the key is
+    /// refused here, naming the file and key (the engine would stop at "missing required configuration variable").
+    /// </summary>
+    private static Value? ExternalDatabaseUrl(ComposedSystem composed, StackProgram program)
+    {
+        if (composed.Database is not { ExternalUrlConfig: { } key } db) return null;
+        var settings = composed.Settings;
+        RequireStackKey(settings, key,
+            $"missing: in {settings.Environment.Name} the database '{db.Name}' of {composed.Name} is an external managed PostgreSQL; set its URL as a secret: " +
+            $"pulumi config set --secret {key} 'postgresql://USER:PASSWORD@HOST:PORT/DB?sslmode=require'");
+        program.Notes.Add($"{db.Name}: external managed database in {settings.Environment.Name} (DATABASE_URL from the secret {key}, which must carry sslmode=require); " +
+                          "no PostgreSQL container, volume, backup sidecar or exporter: the managed service takes its own backups");
+        return program.DeclareConfig(new ConfigKey(key, ConfigType.String, Secret: true)).Ref;
+    }
+
+    /// <summary>A <c>platform:*</c> key the stack must set; checked when a stack's config was read (flags carry none: the engine enforces it).</summary>
+    private static void RequireStackKey(Composition.StackSettings settings, string key, string why)
+    {
+        if (settings.SecretKeys is { } keys && !keys.Contains(key))
+            throw new InputException(settings.File, Composition.StackSettings.Prefix + key, null, why);
+    }
+
+    /// <summary>
+    /// The registry logins the stack's pulls need (seed 002: ghcr.io with GITHUB_TOKEN; seed 004: ECR, GHCR as backup):
+    /// one <c>registryAuth</c> entry per registry host, the password from secret config and the user name literal or
+    /// from plain config. On its own program they go on the explicit default docker provider, which every
+    /// <c>docker:RemoteImage</c> pulls through; placed by another target (host), that target's provider carries them
+    /// (<see cref="RegistryAuth"/>).
+    /// </summary>
+    private static void RegistryLogins(ComposedSystem composed, StackProgram program, Placement? at)
+    {
+        var auth = RegistryAuth(composed, program);
+        if (auth.Count == 0 || at is not null) return;
+        program.DefaultProvider("docker", new Infra.Providers.Docker.Provider { RegistryAuth = auth });
+    }
+
+    /// <summary>The <c>registryAuth</c> entries of the logins that apply (empty when none does); missing keys are refused naming the stack file.</summary>
+    public static IReadOnlyList<Infra.Providers.Docker.ProviderRegistryAuth> RegistryAuth(ComposedSystem composed, StackProgram program)
+    {
+        var entries = new List<Infra.Providers.Docker.ProviderRegistryAuth>();
+        foreach (var login in composed.RegistryLogins)
+        {
+            var l = login.Def;
+            var hosts = string.Join(", ", login.Hosts);
+            RequireStackKey(composed.Settings, l.PasswordKey,
+                $"missing: images of this stack come from {hosts}, which {composed.Name} pulls with a login in {composed.Profile.Name}; set the password as a secret: {l.PasswordHint}");
+            if (l.UsernameKey is { } uk)
+                RequireStackKey(composed.Settings, uk, $"missing: the user name for the registry login to {hosts}: pulumi config set {uk} NAME");
+            var password = program.DeclareConfig(new ConfigKey(l.PasswordKey, ConfigType.String, Secret: true)).Ref;
+            Value username = l.UsernameKey is { } key ? program.DeclareConfig(new ConfigKey(key, ConfigType.String, Secret: false)).Ref : l.Username!;
+            foreach (var host in login.Hosts)
+                entries.Add(new Infra.Providers.Docker.ProviderRegistryAuth { Address = host, Username = username, Password = password });
+            program.Notes.Add($"registry login '{l.Name}': pulls from {hosts} authenticate as {(l.UsernameKey is { } k ? "${" + k + "}" : l.Username)} with the secret {l.PasswordKey}");
+        }
+        return entries;
+    }
+
+    /// <summary>Read-only volumes of a service (seed 003: the ML engine's models), owned by its user, protected with its data.</summary>
+    private static IReadOnlyList<(DockerVolume Volume, string Path, bool ReadOnly)> ReadOnlyVolumes(DockerService self, ServiceDef svc, EnvironmentProfile profile)
+    {
+        var mounts = new List<(DockerVolume, string, bool)>();
+        foreach (var v in svc.ReadOnlyVolumes)
+        {
+            mounts.Add((new DockerVolume(self, v.Name, profile.ProtectData), v.Path, true));
+            self.Program.Notes.Add($"{svc.Name}: volume '{v.Name}' is mounted read-only at {v.Path} and owned by {svc.User}; load it as that user " +
+                                   $"(docker run --rm --user {svc.User} -v <volume>:{v.Path} -v \"$PWD/{v.Name}\":/src:ro busybox:1.36.1 cp -r /src/. {v.Path}/)");
+        }
+        return mounts;
+    }
+
+    /// <summary>
+    /// Seed 001: the migrations run once from the service's image, after the database is healthy and before every
+    /// service that uses the database (the migrating service's own replicas included).
+    /// With no database container (an external one) it still runs first, against DATABASE_URL.
+    /// </summary>
+    private static void AddMigrations(ComposedSystem composed, Dictionary<string, DockerService> services, PostgresDatabase? db)
+    {
+        var def = composed.Definition;
+        foreach (var svc in composed.Services.Where(s => s.Def.MigrationCommand.Count > 0))
+        {
+            // A stand-in has no migrations to run: it says so and exits 0, so the order is still exercised in dev.
+            IReadOnlyList<string> command = svc.StandIn
+                ? ["sh", "-c", $"echo 'stand-in for {def.Name}/{svc.Name}: no image configured, so no migrations run (the real image runs: {string.Join(' ', svc.Def.MigrationCommand)})'"]
+                : svc.Def.MigrationCommand;
+            var job = new MigrationJob(services[svc.Name], command, db is null ? [] : [db.Container], svc.StandIn);
+            job.RunBefore(composed.Services.Where(s => s.Def.References.Contains(def.Database!.Name)).SelectMany(s => services[s.Name].Containers));
+            def.Waivers.Add(new Infra.Components.Policies.Waiver("WRK-002", job.Path[(job.Path.IndexOf('/') + 1)..],
+                "one-shot migration (attach: true): it exits when the migrations are done, so there is nothing to probe"));
+        }
     }
 
     /// <summary>Declared subnets are IPv4 CIDRs and no two networks of the stack overlap (Docker would refuse the second at deploy time).</summary>

@@ -49,6 +49,8 @@ public static class HostTarget
         var outputs = new Props();
         var checkedPorts = false;
         var grafana = new List<(string Name, Value Value)>();
+        // Registry logins go on each server's Docker provider, which every pull of the Docker translation goes through.
+        var registryAuth = DockerTarget.RegistryAuth(composed, program);
 
         foreach (var server in settings.Servers)
         {
@@ -109,7 +111,7 @@ public static class HostTarget
             var bootstrap = new Bootstrap(host, "bootstrap", host, new BootstrapArgs { System = sys, DataPath = dataPath, VolumeDirs = volumeDirs });
             var firewall = new Firewall(host, "firewall", host, admitted, [bootstrap.Engine]);
 
-            var provider = host.Add("docker", new DockerProvider { Host = host.DockerHost, SshOpts = host.SshOpts() });
+            var provider = host.Add("docker", new DockerProvider { Host = host.DockerHost, SshOpts = host.SshOpts(), RegistryAuth = registryAuth.Count > 0 ? registryAuth : null });
             provider.Options.Version = ProviderVersions.Of("docker");
             provider.DependsOn([.. bootstrap.Steps, firewall.Command]);
             foreach (var r in resources.Where(r => r.Package == "docker" && !r.IsProvider)) r.Options.Provider = provider;

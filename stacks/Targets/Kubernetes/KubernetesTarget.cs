@@ -28,6 +28,10 @@ public static class KubernetesTarget
             [Feature.StartOrder] = "pods start together; readiness probes keep traffic away until each is ready",
             [Feature.DataExporters] = "kube-prometheus-stack scrapes the cluster; no PostgreSQL/Redis exporter sidecars",
             [Feature.TlsFromStackSecrets] = "cert-manager issues the certificate for platform:host over ACME; tlsCertificate / tlsPrivateKey are not used",
+            [Feature.ExternalDatabase] = "the in-cluster PostgreSQL StatefulSet (and its backups) runs instead; the external URL secret is not used",
+            [Feature.RegistryLogins] = "no imagePullSecrets: the nodes must be able to pull the images themselves (node credentials or a public registry)",
+            [Feature.ReadOnlyVolumes] = "not translated yet: the pods get no such volume, so the image must carry what it reads there",
+            [Feature.Migrations] = "not translated yet (no Job before the Deployments): the image must migrate on start",
         });
 
     /// <summary>Namespaces for the shared concerns (seed 004); the environment's own comes from the profile.</summary>
