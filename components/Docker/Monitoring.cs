@@ -12,11 +12,13 @@ public sealed record MonitoringArgs
     public bool Loki { get; init; }
     public int? GrafanaHostPort { get; init; }
     public int? PrometheusHostPort { get; init; }
+    /// <summary>Loki's published host port (seed 001 L683-684, dev only); null: reached on the Docker network only.</summary>
+    public int? LokiHostPort { get; init; }
     public IReadOnlyList<DockerNetwork> Networks { get; init; } = [];
     public bool ProtectData { get; init; }
     public string Retention { get; init; } = "15d";
     public ResourceLimits? Limits { get; init; }
-    /// <summary>Host address Grafana's and Prometheus's published ports bind to; null binds every interface.</summary>
+    /// <summary>Host address Grafana's, Prometheus's and Loki's published ports bind to; null binds every interface.</summary>
     public string? PublishAddress { get; init; }
     /// <summary>Alertmanager (receives the alert rules' alerts; Prometheus's alerting: section points at it).</summary>
     public bool Alertmanager { get; init; }
@@ -38,7 +40,7 @@ public sealed class Monitoring : Construct
         var members = new List<DockerService> { Prometheus };
         if (args.Loki)
         {
-            Loki = Member("loki", "grafana/loki:3.3.2", "10001:10001", 3100, "/loki", "/ready", ["-config.file=/etc/loki/config.yaml"], args.LokiFiles, null);
+            Loki = Member("loki", "grafana/loki:3.3.2", "10001:10001", 3100, "/loki", "/ready", ["-config.file=/etc/loki/config.yaml"], args.LokiFiles, args.LokiHostPort);
             members.Add(Loki);
             // Loki receives nothing by itself: promtail tails the containers' json-file logs through a read-only bind of
             // /var/lib/docker/containers (no Docker socket). The files are root-owned 0640, so it runs as root with every

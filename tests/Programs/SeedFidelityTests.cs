@@ -29,7 +29,6 @@ public class SeedFidelityTests
         var checks = new (string Id, string System, Func<bool> HonouredNow)[]
         {
             ("002-07", "consensusnet", () => !ProgramView.Of("consensusnet", "prod").Has("consensusnet-db")),
-            ("001-27", "pliers", () => ProgramView.Of("pliers", "dev").Published("pliers-monitoring-loki").Any(p => p.External == 3100)),
         };
         foreach (var (id, system, honouredNow) in checks)
         {
@@ -179,6 +178,7 @@ public class SeedFidelityTests
         Assert.Equal([80], dev.Published("pliers-traefik-1").Select(x => x.External));
         Assert.Equal([9090], dev.Published("pliers-monitoring-prometheus").Select(x => x.External));
         Assert.Equal([3003], dev.Published("pliers-monitoring-grafana").Select(x => x.External));
+        Assert.Equal([(3100, 3100)], dev.Published("pliers-monitoring-loki")); // 001-27
 
         var prod = ProgramView.Of("pliers", "prod");
         Assert.StartsWith("traefik:v3", prod.Str("pliers-traefik-image", "name"));
@@ -186,6 +186,7 @@ public class SeedFidelityTests
         Assert.Equal(["/prometheus"], prod.VolumePaths("pliers-monitoring-prometheus"));
         Assert.Equal(["/var/lib/grafana"], prod.VolumePaths("pliers-monitoring-grafana"));
         Assert.Equal(["/loki"], prod.VolumePaths("pliers-monitoring-loki"));
+        Assert.Empty(prod.Published("pliers-monitoring-loki")); // plain HTTP: dev only, like Prometheus and Grafana (001-26)
     }
 
     // ---- Seed 002: ConsensusNet ------------------------------------------------------------------

@@ -346,9 +346,10 @@ public static class DockerTarget
             Alertmanager = rules,
             NodeExporter = rules,
             SystemName = def.Name,
-            // Grafana and Prometheus speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
+            // Grafana, Prometheus and Loki speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
             GrafanaHostPort = profile.RequireTls ? null : m.GrafanaHostPort,
             PrometheusHostPort = profile.RequireTls ? null : m.PrometheusHostPort,
+            LokiHostPort = profile.RequireTls ? null : m.LokiHostPort,
             Networks = nets,
             ProtectData = profile.ProtectData,
             Limits = profile.Scale(new ResourceLimits(1, 1024)),
