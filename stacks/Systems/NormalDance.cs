@@ -81,8 +81,6 @@ public static class NormalDance
             "Docker containers have no CPU reservation (only a cpus limit); the 1Gi memory request is the memory reservation");
         s.Departs("004-13", "L108, L118, L123, L403-431: HorizontalPodAutoscaler (CPU 70 %, memory 80 %, 3 to 20 replicas)",
             "Docker has no autoscaler: replica counts are fixed by the profile (1 / 2 / 3) or per stack (platform:replicas)");
-        s.NotYet("004-15", "L283-289: Grafana dashboards System Overview, Application Performance, Database Performance, Blockchain Integration, Business Metrics",
-            "one generated overview dashboard per system (GrafanaProvisioning); the other four are not generated");
         s.NotYet("004-17", "L297, L550-554: audit / security logs kept 90 days, compliance logs 7 years",
             "Loki keeps every stream 30 days (LokiSpec default); per-stream retention (retention_stream) is not generated", "staging", "prod");
         s.NotYet("004-18", "L305-311: OpenTelemetry tracing across services",
