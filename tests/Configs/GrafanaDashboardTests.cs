@@ -36,9 +36,9 @@ public class GrafanaDashboardTests
         ["prometheus"] = ["prometheus_tsdb_head_series"],
     };
 
-    private sealed record Query(string Dashboard, string Panel, string Datasource, string Expr);
+    internal sealed record Query(string Dashboard, string Panel, string Datasource, string Expr);
 
-    private static (Dictionary<string, JsonElement> Dashboards, Dictionary<string, string> Files) Shipped(string system, string env)
+    internal static (Dictionary<string, JsonElement> Dashboards, Dictionary<string, string> Files) Shipped(string system, string env)
     {
         var files = SeedSystemConfigTests.Files(system, env);
         var dashboards = files.Where(f => f.Key.StartsWith(DashboardDir, StringComparison.Ordinal))
@@ -46,7 +46,7 @@ public class GrafanaDashboardTests
         return (dashboards, files);
     }
 
-    private static IEnumerable<Query> Queries(Dictionary<string, JsonElement> dashboards) =>
+    internal static IEnumerable<Query> Queries(Dictionary<string, JsonElement> dashboards) =>
         from d in dashboards.Values
         from p in d.GetProperty("panels").EnumerateArray()
         from t in p.GetProperty("targets").EnumerateArray()
@@ -163,7 +163,7 @@ public class GrafanaDashboardTests
     private static readonly HashSet<string> Keywords = ["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring", "group_left", "group_right"];
 
     /// <summary>The metric names a PromQL expression reads: identifiers outside strings, label matchers, ranges and grouping lists that are not functions or keywords.</summary>
-    private static IReadOnlyList<string> MetricNames(string expr)
+    internal static IReadOnlyList<string> MetricNames(string expr)
     {
         var s = Regex.Replace(expr, "\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"");
         s = Regex.Replace(s, @"\{[^}]*\}", " ");
