@@ -37,12 +37,21 @@ public class LogRetentionTests
     private static Dictionary<string, string> StreamRetention(YamlNode loki) =>
         ((YamlSequenceNode)At(loki, "limits_config", "retention_stream")).Children.ToDictionary(r => Str(r, "selector"), r => Str(r, "period"));
 
+    /// <summary>The uploads of a program with monitoring; null (after checking it ships no Loki or promtail config) without.</summary>
+    private static Dictionary<string, string>? LogConfigs(string system, string env)
+    {
+        var files = SeedSystemConfigTests.Files(system, env);
+        if (Infra.Stacks.Systems.SystemCatalog.Find(system)!.Monitoring is not null) return files;
+        Assert.DoesNotContain("/etc/loki/config.yaml", files.Keys);
+        Assert.DoesNotContain("/etc/promtail/config.yml", files.Keys);
+        return null;
+    }
+
     [Theory]
     [MemberData(nameof(Combinations))]
     public void Loki_keeps_audit_and_security_streams_90_days_and_compliance_streams_7_years(string system, string env)
     {
-        var files = SeedSystemConfigTests.Files(system, env);
-        if (Infra.Stacks.Systems.SystemCatalog.Find(system)!.Monitoring is null) { Assert.DoesNotContain("/etc/loki/config.yaml", files.Keys); return; }
+        if (LogConfigs(system, env) is not { } files) return;
         var loki = Yaml(files["/etc/loki/config.yaml"]);
         Assert.Equal(["auth_enabled", "server", "common", "schema_config", "limits_config", "compactor", "analytics"], Keys(loki));
         Assert.Equal(["retention_period", "retention_stream"], Keys(At(loki, "limits_config")));
@@ -105,8 +114,7 @@ public class LogRetentionTests
     [MemberData(nameof(Combinations))]
     public void Loki_retention_selectors_match_the_labels_promtail_sets(string system, string env)
     {
-        var files = SeedSystemConfigTests.Files(system, env);
-        if (Infra.Stacks.Systems.SystemCatalog.Find(system)!.Monitoring is null) { Assert.DoesNotContain("/etc/promtail/config.yml", files.Keys); return; }
+        if (LogConfigs(system, env) is not { } files) return;
         var promtail = Yaml(files["/etc/promtail/config.yml"]);
         var selectors = StreamRetention(Yaml(files["/etc/loki/config.yaml"])).Keys.ToList();
         Assert.NotEmpty(selectors);
