@@ -6,14 +6,18 @@ namespace Infra.Components.Configs;
 /// <summary>One scrape job: static <c>host:port</c> targets and the metrics path.</summary>
 public sealed record ScrapeJob(string JobName, IReadOnlyList<string> Targets, string MetricsPath = "/metrics")
 {
+    public const string PostgresExporterJob = "postgres-exporter";
+    public const string RedisExporterJob = "redis-exporter";
+    public const string NodeJob = "node";
+
     /// <summary>postgres_exporter (default port 9187) next to a PostgreSQL service.</summary>
-    public static ScrapeJob PostgresExporter(params string[] targets) => new("postgres-exporter", targets);
+    public static ScrapeJob PostgresExporter(params string[] targets) => new(PostgresExporterJob, targets);
 
     /// <summary>redis_exporter (default port 9121) next to a Redis service.</summary>
-    public static ScrapeJob RedisExporter(params string[] targets) => new("redis-exporter", targets);
+    public static ScrapeJob RedisExporter(params string[] targets) => new(RedisExporterJob, targets);
 
     /// <summary>node_exporter (default port 9100): host metrics, needed by the disk alerts.</summary>
-    public static ScrapeJob NodeExporter(params string[] targets) => new("node", targets);
+    public static ScrapeJob NodeExporter(params string[] targets) => new(NodeJob, targets);
 }
 
 /// <summary>Input for <c>prometheus.yml</c>.</summary>

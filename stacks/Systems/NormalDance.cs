@@ -87,12 +87,10 @@ public static class NormalDance
             "Docker containers have no CPU reservation (only a cpus limit); the 1Gi memory request is the memory reservation");
         s.Departs("004-13", "L108, L118, L123, L403-431: HorizontalPodAutoscaler (CPU 70 %, memory 80 %, 3 to 20 replicas)",
             "Docker has no autoscaler: replica counts are fixed by the profile (1 / 2 / 3) or per stack (platform:replicas)");
-        s.NotYet("004-15", "L283-289: Grafana dashboards System Overview, Application Performance, Database Performance, Blockchain Integration, Business Metrics",
-            "one generated overview dashboard per system (GrafanaProvisioning); the other four are not generated");
-        s.NotYet("004-17", "L297, L550-554: audit / security logs kept 90 days, compliance logs 7 years",
-            "Loki keeps every stream 30 days (LokiSpec default); per-stream retention (retention_stream) is not generated", "staging", "prod");
-        s.NotYet("004-18", "L305-311: OpenTelemetry tracing across services",
-            "no trace collector or backend in the monitoring stack");
+        s.Departs("004-18", "L305-311: OpenTelemetry tracing across services",
+            "no trace collector or back-end: spans and context propagation come from OpenTelemetry SDKs inside the application images, which this program neither builds nor can verify, and no collector or trace store can be run or checked offline here (no Debian package, no local image); log lines carry trace IDs (L295) for correlation in Loki");
+        s.Departs("004-30", "L554: compliance logs kept 7 years",
+            "Loki is told to keep {log_class=\"compliance\"} streams 7 years (retention_stream 61320h), but they live in one Docker volume on one host with no backup, off-host or write-once copy; a 7-year compliance archive needs object storage with object lock outside this stack", "staging", "prod");
         s.Departs("004-20", "L332-344: HashiCorp Vault dynamic secrets, Kubernetes secrets with RBAC and rotation",
             "secrets are Pulumi config secrets and generated random passwords, encrypted in state; no dynamic credentials or rotation");
         s.Departs("004-22", "L247, L346-358: registry retention 90/30 days, Trivy scanning, Cosign signature enforcement",

@@ -89,8 +89,8 @@ public static class Pliers
             "Traefik balances a service's replicas round-robin (weighted); it has no least-connections strategy");
         s.Departs("001-26", "L665-666, L673-674: Prometheus 9090 and Grafana 3003 published on the host",
             "published in dev only: they speak plain HTTP, so elsewhere they are reached through an SSH tunnel", "staging", "prod");
-        s.NotYet("001-27", "L683-684: Loki 3100 published on the host",
-            "declared (PublishLoki(3100)), but MonitoringArgs has no Loki host port (components/Docker/Monitoring.cs) for DockerComposer to pass MonitoringDef.LokiHostPort to", "dev");
+        s.Departs("001-27", "L683-684: Loki 3100 published on the host",
+            "published in dev only (127.0.0.1): Loki speaks plain HTTP without authentication (auth_enabled: false), so elsewhere it is reached through an SSH tunnel", "staging", "prod");
         s.Departs("001-28", "L661, L669, L679: prom/prometheus, grafana/grafana, grafana/loki at :latest",
             "pinned versions (v2.55.1, 11.3.1, 3.3.2): a moving tag makes the same program deploy different software (policy WRK-007)");
         s.Departs("001-29", "L676: GF_SECURITY_ADMIN_PASSWORD from ${GRAFANA_PASSWORD}",

@@ -18,7 +18,7 @@ public class SeedSystemConfigTests
 {
     public static IEnumerable<object[]> Combinations => Synth.AllCombinations();
 
-    private static Dictionary<string, string> Files(string system, string env)
+    internal static Dictionary<string, string> Files(string system, string env)
     {
         var args = Synth.Args(system, env);
         var images = new Dictionary<string, ImageSetting>();

@@ -14,10 +14,10 @@ public class StructuralConfigTests
     private static List<object> Seq(object o) => (List<object>)o;
 
     [Fact]
-    public void Grafana_provisions_prometheus_and_loki_datasources_and_an_overview_dashboard()
+    public void Grafana_provisions_prometheus_and_loki_datasources_and_the_seed_dashboards()
     {
         var files = GrafanaProvisioning.Render(SampleSystem.Grafana()).ToDictionary(f => f.Path, f => f.Content);
-        Assert.Equal(3, files.Count);
+        Assert.Equal(7, files.Count);
 
         var ds = Seq(Yaml(files[GrafanaProvisioning.DatasourcesPath])["datasources"]).Select(Map).ToList();
         Assert.Equal(["prometheus", "loki"], ds.Select(d => (string)d["type"]));
@@ -29,26 +29,35 @@ public class StructuralConfigTests
         Assert.Equal("file", provider["type"]);
         Assert.Equal("/var/lib/grafana/dashboards", Map(provider["options"])["path"]);
 
-        using var dash = JsonDocument.Parse(files["dashboards/pliers-overview.json"]);
-        var root = dash.RootElement;
-        Assert.Equal("pliers-overview", root.GetProperty("uid").GetString());
-        var panels = root.GetProperty("panels").EnumerateArray().ToList();
-        var titles = panels.Select(p => p.GetProperty("title").GetString()).ToList();
-        Assert.Contains("Service up", titles);
-        Assert.Contains("Request rate", titles);
-        Assert.Contains("Error rate", titles);
-        Assert.Contains("DB query latency (mean)", titles);
-        Assert.Equal(panels.Count, panels.Select(p => p.GetProperty("id").GetInt32()).Distinct().Count());
-        foreach (var p in panels)
+        List<JsonElement> Panels(string uid)
         {
-            var uid = p.GetProperty("datasource").GetProperty("uid").GetString();
-            Assert.Contains(uid, new[] { GrafanaProvisioning.PrometheusUid, GrafanaProvisioning.LokiUid });
-            var expr = p.GetProperty("targets")[0].GetProperty("expr").GetString()!;
-            Assert.Contains("job=~\"ai|api\"", expr);
+            using var dash = JsonDocument.Parse(files[$"dashboards/{uid}.json"]);
+            Assert.Equal(uid, dash.RootElement.GetProperty("uid").GetString());
+            return [.. dash.RootElement.GetProperty("panels").EnumerateArray().Select(p => p.Clone())];
         }
-        var errorSteps = panels.Single(p => p.GetProperty("title").GetString() == "Error rate")
-            .GetProperty("fieldConfig").GetProperty("defaults").GetProperty("thresholds").GetProperty("steps");
+        string Title(JsonElement p) => p.GetProperty("title").GetString()!;
+        string Expr(JsonElement p) => p.GetProperty("targets")[0].GetProperty("expr").GetString()!;
+
+        // No node exporter in the sample: the overview has the targets, Prometheus itself and the system's logs.
+        Assert.Equal(["Targets up", "Prometheus series in memory", "Logs"], Panels("pliers-overview").Select(Title));
+        Assert.Equal("{system=\"pliers\"}", Expr(Panels("pliers-overview")[2]));
+        var app = Panels("pliers-application");
+        Assert.Equal(["Request rate", "Error rate (5xx)", "Response time p95", "Response time p50", "Service targets up"], app.Select(Title));
+        Assert.All(app, p => Assert.Contains("job=~\"ai|api\"", Expr(p)));
+        var errorSteps = app[1].GetProperty("fieldConfig").GetProperty("defaults").GetProperty("thresholds").GetProperty("steps");
         Assert.Equal(0.05, errorSteps[2].GetProperty("value").GetDouble());
+        // No exporters in the sample: the database dashboard has the services' own query latency only.
+        Assert.Equal(["Query latency (mean, seen by the services)"], Panels("pliers-database").Select(Title));
+        Assert.Equal(5, Panels("pliers-blockchain").Count);
+        Assert.Equal(5, Panels("pliers-business").Count);
+    }
+
+    [Fact]
+    public void Dashboard_uids_keep_their_suffix_within_grafanas_40_characters()
+    {
+        var uid = GrafanaProvisioning.DashboardUid(new string('a', 50), "application");
+        Assert.Equal(40, uid.Length);
+        Assert.EndsWith("-application", uid);
     }
 
     [Fact]

@@ -19,25 +19,6 @@ public class SeedFidelityTests
 
     // ---- Declared in the model, waiting for the composer ----------------------------------------
 
-    /// <summary>
-    /// Seed values the system definitions declare but the composer does not apply yet: each is a "not yet" row.
-    /// When the composer starts honouring one, this fails until the row turns "honoured" and the NotYet goes.
-    /// </summary>
-    [Fact]
-    public void Declared_values_the_composer_does_not_apply_yet_are_exactly_the_not_yet_rows()
-    {
-        var checks = new (string Id, string System, Func<bool> HonouredNow)[]
-        {
-            ("001-27", "pliers", () => ProgramView.Of("pliers", "dev").Published("pliers-monitoring-loki").Any(p => p.External == 3100)),
-        };
-        foreach (var (id, system, honouredNow) in checks)
-        {
-            var notYet = Infra.Stacks.Systems.SystemCatalog.Find(system)!.Departures.Any(d => d.Id == id && d.Kind == Infra.Stacks.Model.DepartureKind.NotYet);
-            Assert.True(notYet, $"{id} is no longer declared NotYet in {system}; keep this check in step");
-            Assert.False(honouredNow(), $"{id}: the program now honours it: mark the row 'honoured' in docs/seed-fidelity.md, drop its NotYet, and move this check into a test of the honoured rows");
-        }
-    }
-
     // ---- Seed 000: PinAI subnet ------------------------------------------------------------------
 
     [Fact] // 000-01, 000-02, 000-03
@@ -178,6 +159,7 @@ public class SeedFidelityTests
         Assert.Equal([80], dev.Published("pliers-traefik-1").Select(x => x.External));
         Assert.Equal([9090], dev.Published("pliers-monitoring-prometheus").Select(x => x.External));
         Assert.Equal([3003], dev.Published("pliers-monitoring-grafana").Select(x => x.External));
+        Assert.Equal([(3100, 3100)], dev.Published("pliers-monitoring-loki")); // 001-27
 
         var prod = ProgramView.Of("pliers", "prod");
         Assert.StartsWith("traefik:v3", prod.Str("pliers-traefik-image", "name"));
@@ -185,6 +167,7 @@ public class SeedFidelityTests
         Assert.Equal(["/prometheus"], prod.VolumePaths("pliers-monitoring-prometheus"));
         Assert.Equal(["/var/lib/grafana"], prod.VolumePaths("pliers-monitoring-grafana"));
         Assert.Equal(["/loki"], prod.VolumePaths("pliers-monitoring-loki"));
+        Assert.Empty(prod.Published("pliers-monitoring-loki")); // plain HTTP: dev only, like Prometheus and Grafana (001-26)
     }
 
     // ---- Seed 002: ConsensusNet ------------------------------------------------------------------

@@ -429,16 +429,17 @@ public static class DockerTarget
         if (exporters && cache is not null) jobs.Add(ScrapeJob.RedisExporter("redis-exporter:9121"));
         var rules = profile.Monitoring != MonitoringLevel.Basic;
         // Where alert rules exist, their alerts go to Alertmanager, and the host itself is scraped through the node exporter.
-        if (rules) jobs.Add(new ScrapeJob("node", [$"node-exporter:{Monitoring.NodeExporterPort.ToString(CultureInfo.InvariantCulture)}"]));
+        if (rules) jobs.Add(ScrapeJob.NodeExporter($"node-exporter:{Monitoring.NodeExporterPort.ToString(CultureInfo.InvariantCulture)}"));
         var promFiles = new List<ConfigFile>
         {
             new("/etc/prometheus/prometheus.yml", PrometheusConfig.Render(new PrometheusSpec(jobs, rules ? ["/etc/prometheus/rules/alerts.yml"] : [], SystemName: def.Name,
                 AlertmanagerTargets: rules ? [$"alertmanager:{Monitoring.AlertmanagerPort.ToString(CultureInfo.InvariantCulture)}"] : null))),
         };
         if (rules) promFiles.Add(new ConfigFile("/etc/prometheus/rules/alerts.yml", PrometheusAlertRules.Render(new AlertRuleSpec(def.Name))));
-        var serviceJobs = jobs.Select(j => j.JobName).Where(j => j is not "prometheus" and not "node").ToList();
+        var scraped = jobs.Select(j => j.JobName).ToHashSet(StringComparer.Ordinal);
         var grafana = GrafanaProvisioning.Render(new GrafanaSpec(def.Name, "http://prometheus:9090", "http://loki:3100",
-            serviceJobs.Count > 0 ? serviceJobs : ["prometheus"], "/etc/grafana/dashboards"));
+            [.. scraped.Where(j => j is not "prometheus" and not ScrapeJob.NodeJob and not ScrapeJob.PostgresExporterJob and not ScrapeJob.RedisExporterJob)], "/etc/grafana/dashboards")
+        { NodeExporter = scraped.Contains(ScrapeJob.NodeJob), PostgresExporter = scraped.Contains(ScrapeJob.PostgresExporterJob), RedisExporter = scraped.Contains(ScrapeJob.RedisExporterJob) });
         var monitoring = new Monitoring(system, m.Name, new MonitoringArgs
         {
             PrometheusFiles = promFiles,
@@ -448,9 +449,10 @@ public static class DockerTarget
             Alertmanager = rules,
             NodeExporter = rules,
             SystemName = def.Name,
-            // Grafana and Prometheus speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
+            // Grafana, Prometheus and Loki speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
             GrafanaHostPort = profile.RequireTls ? null : m.GrafanaHostPort,
             PrometheusHostPort = profile.RequireTls ? null : m.PrometheusHostPort,
+            LokiHostPort = profile.RequireTls ? null : m.LokiHostPort,
             Networks = nets,
             ProtectData = profile.ProtectData,
             Limits = profile.Scale(new ResourceLimits(1, 1024)),
