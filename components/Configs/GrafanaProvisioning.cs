@@ -24,6 +24,11 @@ public sealed record GrafanaSpec(
     public bool PostgresExporter { get; init; }
     /// <summary>redis_exporter is scraped (job <see cref="ScrapeJob.RedisExporterJob"/>).</summary>
     public bool RedisExporter { get; init; }
+    /// <summary>
+    /// The Loki stream selector of the system's logs. @default <c>{system="&lt;name&gt;"}</c>, the label the Docker
+    /// target's promtail sets; a cluster's log collector labels streams by namespace instead.
+    /// </summary>
+    public string? LogSelector { get; init; }
 }
 
 /// <summary>One application metric the dashboards read from the services' own /metrics (not an exporter's).</summary>
@@ -285,7 +290,7 @@ internal sealed class DashboardPanels(GrafanaSpec spec)
                 new PanelTarget("sum by (instance) (rate(node_network_transmit_bytes_total{device!=\"lo\"}[5m]))", "sent {{instance}}")], "Bps"));
         }
         panels.Add(new("Prometheus series in memory", "prometheus_tsdb_head_series", "{{instance}}", "short"));
-        panels.Add(new PanelDef("Logs", [new PanelTarget($"{{system=\"{spec.SystemName}\"}}", null)], Logs: true));
+        panels.Add(new PanelDef("Logs", [new PanelTarget(spec.LogSelector ?? $"{{system=\"{spec.SystemName}\"}}", null)], Logs: true));
         return panels;
     }
 

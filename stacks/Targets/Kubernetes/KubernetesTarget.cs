@@ -492,7 +492,11 @@ public static class KubernetesTarget
 
         var jobs = c.Services.Where(s => s.Def.MetricsPath is not null).Select(s => s.Name).ToList();
         var grafana = GrafanaProvisioning.Render(new GrafanaSpec(c.Name, "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090", lokiUrl,
-            jobs.Count > 0 ? jobs : ["prometheus"], "/var/lib/grafana/dashboards"));
+            jobs.Count > 0 ? jobs : ["prometheus"], "/var/lib/grafana/dashboards")
+        {
+            // The promtail chart labels every stream with its pod's namespace (no system label): the system's namespaces.
+            LogSelector = $"{{namespace=~\"{c.Profile.Namespace}|{DatabaseNamespace}\"}}",
+        });
         foreach (var dashboard in grafana.Where(f => f.Path.StartsWith("dashboards/", StringComparison.Ordinal)))
         {
             var key = System.IO.Path.GetFileName(dashboard.Path);
