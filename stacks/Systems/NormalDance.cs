@@ -93,8 +93,6 @@ public static class NormalDance
             "no registry credentials: the RemoteImage pull has no registryAuth (components/Docker/DockerImage.cs)", "staging", "prod");
         s.Departs("004-22", "L247, L346-358: registry retention 90/30 days, Trivy scanning, Cosign signature enforcement",
             "CI and registry concerns: the program deploys the pinned images a stack names and cannot verify signatures with the Docker provider");
-        s.NotYet("004-23", "L366-368: hourly incremental WAL archiving and point-in-time recovery",
-            "backups are full pg_dump files (hourly and daily in prod): restore is to the last dump, not to any point in time", "prod");
         s.Departs("004-25", "L369-375: cross-region copies, S3 with versioning, Glacier, SSE-KMS",
             "backups land on a protected local Docker volume; shipping them off the host is outside a single-host Docker stack", "staging", "prod");
         s.Departs("004-26", "L489-537: blue-green and canary deployments, automated rollback",

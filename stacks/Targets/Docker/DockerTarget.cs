@@ -90,13 +90,11 @@ public static class DockerTarget
                 PublishAddress = publishAddress,
                 PostgresqlConf = new ConfigFile("/etc/postgresql/postgresql.conf", PostgresConfig.RenderPostgresqlConf(tuning)),
                 WalArchiveDir = tuning.WalArchiving ? tuning.ArchiveDir : null,
-                HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf", PostgresConfig.RenderPgHba(PrivateRanges)),
+                HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf",
+                    PostgresConfig.RenderPgHba(PrivateRanges, tuning.WalArchiving ? PostgresConfig.ReplicationUser : null)),
             });
         }
 
-        if (db?.WalArchive is not null)
-            program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({PostgresTuning.DefaultArchiveDir}, retained, protected with the data; read-only in the backup sidecar). " +
-                              "Not pruned yet: backups are pg_dump, no base backup is taken, so the archive cannot be replayed to a point in time (004-23) and grows by at least one 16 MB segment an hour; prune it by hand");
 
         RedisCache? cache = null;
         if (composed.Cache is { Def: var c } ccache)
@@ -153,17 +151,26 @@ public static class DockerTarget
 
         if (db is not null && composed.Backups != BackupSchedule.None)
         {
-            var spec = new BackupSpec(def.Name, db.Args.Database);
+            var spec = new BackupSpec(def.Name, db.Args.Database) { WalArchiveDir = db.Args.WalArchiveDir };
             _ = new DatabaseBackup(system, "backup", new DatabaseBackupArgs
             {
                 Database = db,
                 Schedule = composed.Backups,
                 BackupScript = new ConfigFile("/opt/backup/" + BackupScripts.BackupPath, BackupScripts.RenderBackup(spec)),
                 RestoreScript = new ConfigFile("/opt/backup/" + BackupScripts.RestorePath, BackupScripts.RenderRestore(spec)),
+                BaseBackupScript = spec.WalArchiveDir is null ? null : new ConfigFile("/opt/backup/" + BackupScripts.BaseBackupPath, BackupScripts.RenderBaseBackup(spec)),
+                PitrRestoreScript = spec.WalArchiveDir is null ? null : new ConfigFile("/opt/backup/" + BackupScripts.PitrRestorePath, BackupScripts.RenderPitrRestore(spec)),
                 Networks = db.Service.Args.Networks,
                 Protect = profile.ProtectData,
             });
+            if (db.WalArchive is not null)
+                program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({db.Args.WalArchiveDir}, retained, protected with the data); the backup sidecar " +
+                                  $"takes a pg_basebackup daily (and at start when there is none), keeps {spec.BaseBackupRetention}, and prunes the archive to what the oldest needs: " +
+                                  $"point-in-time recovery (/opt/backup/{BackupScripts.PitrRestorePath}) reaches back {spec.BaseBackupRetention - 1} to {spec.BaseBackupRetention} days; " +
+                                  "the archive holds that many days of WAL (at least one 16 MB segment an hour)");
         }
+        else if (db?.WalArchive is not null)
+            program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({db.Args.WalArchiveDir}) but this stack takes no backups: nothing prunes the archive");
 
         WaiveVolumeInit(program, def);
         if (at?.Export ?? true) Export(program, def, services);
