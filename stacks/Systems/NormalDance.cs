@@ -74,7 +74,7 @@ public static class NormalDance
 
         // Where this program does not do what seed 004 says (rows of docs/seed-fidelity.md).
         s.NotYet("004-08", "L129-133: PostgreSQL StatefulSet, 1 primary and 2 replicas",
-            "one PostgreSQL container; PostgresDatabase has no streaming replicas (replication user, pg_hba replication line, standby containers)", "staging", "prod");
+            "prod runs 2 streaming standbys (PostgresReplicas); staging's profile has no database replicas (EnvironmentProfile.Staging.DatabaseReplicas = 0)", "staging");
         s.NotYet("004-09", "L135-139: Redis StatefulSet, 1 primary and 1 replica",
             "one Redis container; RedisCache has no replica (replicaof + masterauth)", "staging", "prod");
         s.Departs("004-12", "L463-465: requests cpu 500m",

@@ -78,18 +78,18 @@ public sealed class PostgresPitrProgramTests : IDisposable
     }
 
     [Fact]
-    public void Every_backup_script_of_every_program_passes_sh_n_and_shellcheck()
+    public void Every_backup_and_standby_script_of_every_program_passes_sh_n_and_shellcheck()
     {
         var scripts = new Dictionary<string, string>(StringComparer.Ordinal); // text -> name
         foreach (var combo in Synth.AllCombinations())
         {
             var (system, env) = ((string)combo[0], (string)combo[1]);
             var program = new PulumiProgram(Synth.Program(system, env));
-            foreach (var backup in program.OfType(PulumiProgram.ContainerType).Where(c => Deployment.Label(c, "platform.role") == "backup"))
-                foreach (var u in Maps(backup.Properties["uploads"]))
+            foreach (var backup in program.OfType(PulumiProgram.ContainerType).Where(c => Deployment.Label(c, "platform.role") is "backup" or "database-replica"))
+                foreach (var u in Maps(backup.Properties["uploads"]).Where(u => ((string)u["file"]!).EndsWith(".sh", StringComparison.Ordinal)))
                     scripts.TryAdd(((string)u["content"]!).Replace("$$", "$", StringComparison.Ordinal), $"{system}.{env}.{Path.GetFileName((string)u["file"]!)}");
         }
-        foreach (var name in new[] { BackupScripts.BaseBackupPath, BackupScripts.PitrRestorePath, BackupScripts.BackupPath, BackupScripts.RestorePath, "schedule.sh" })
+        foreach (var name in new[] { BackupScripts.BaseBackupPath, BackupScripts.PitrRestorePath, BackupScripts.BackupPath, BackupScripts.RestorePath, "schedule.sh", "standby.sh" })
             Assert.Contains(scripts.Values, v => v.EndsWith("." + name, StringComparison.Ordinal));
         var files = new List<string>();
         foreach (var (text, name) in scripts)

@@ -29,7 +29,7 @@ public static class DockerTarget
             [Feature.DisruptionBudgets] = "no voluntary-disruption control on one Docker host",
             [Feature.PerEdgeIsolation] = "isolation is per network: every container on a shared network can reach the others",
             [Feature.ReadOnlyRootFilesystem] = "containers keep a writable root filesystem; config files are read-only uploads",
-            [Feature.DataReplicas] = "one primary per data service",
+            [Feature.DataReplicas] = "only PostgreSQL's streaming standbys (PostgresReplicas); Redis runs one primary",
             [Feature.ProgressiveRelease] = "containers are replaced in place",
             [Feature.AcmeCertificates] = "platform:host and platform:acmeEmail are not used: the proxy serves the certificate from tlsCertificate / tlsPrivateKey",
         });
@@ -149,10 +149,11 @@ public static class DockerTarget
         if (def.Monitoring is { } m)
             AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache, publishAddress, export: at?.Export ?? true);
 
+        DatabaseBackup? backup = null;
         if (db is not null && composed.Backups != BackupSchedule.None)
         {
             var spec = new BackupSpec(def.Name, db.Args.Database) { WalArchiveDir = db.Args.WalArchiveDir };
-            _ = new DatabaseBackup(system, "backup", new DatabaseBackupArgs
+            backup = new DatabaseBackup(system, "backup", new DatabaseBackupArgs
             {
                 Database = db,
                 Schedule = composed.Backups,
@@ -171,6 +172,15 @@ public static class DockerTarget
         }
         else if (db?.WalArchive is not null)
             program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({db.Args.WalArchiveDir}) but this stack takes no backups: nothing prunes the archive");
+
+        // Streaming standbys (seed 004: 1 primary + 2 replicas): cloned as the replication role the backup sidecar creates.
+        if (db is not null && composed.Database!.Replicas > 1)
+        {
+            if (backup?.Args.BaseBackupScript is null)
+                throw new SynthesisException($"{db.Host}: {composed.Database.Replicas - 1} replicas need the replication role, which the backup sidecar's base backups create; this stack has no WAL archive or no backups");
+            var replicas = new PostgresReplicas(system, new PostgresReplicasArgs { Primary = db, Count = composed.Database.Replicas - 1, WaitFor = backup.Service.Containers });
+            program.Notes.Add($"{db.Host}: {composed.Database.Replicas - 1} streaming standbys (read-only) under the alias '{replicas.Host}'; failover is manual (promote one with pg_ctl promote)");
+        }
 
         WaiveVolumeInit(program, def);
         if (at?.Export ?? true) Export(program, def, services);
