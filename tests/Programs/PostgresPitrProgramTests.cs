@@ -19,11 +19,11 @@ public sealed class PostgresPitrProgramTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static List<Dictionary<string, object?>> Maps(object? v) => v is List<object?> l ? l.Cast<Dictionary<string, object?>>().ToList() : [];
+    internal static List<Dictionary<string, object?>> Maps(object? v) => v is List<object?> l ? l.Cast<Dictionary<string, object?>>().ToList() : [];
     private static ProgramResource Role(PulumiProgram p, string role) => p.OfType(PulumiProgram.ContainerType).Single(c => Deployment.Label(c, "platform.role") == role);
-    private static Dictionary<string, string> Uploads(ProgramResource c) =>
+    internal static Dictionary<string, string> Uploads(ProgramResource c) =>
         Maps(c.Properties.GetValueOrDefault("uploads")).ToDictionary(u => (string)u["file"]!, u => (string)u["permissions"]! + "\n" + (string)u["content"]!);
-    private static string Env(ProgramResource c, string key) =>
+    internal static string Env(ProgramResource c, string key) =>
         ((List<object?>)c.Properties["envs"]!).Cast<string>().Single(e => e.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
 
     [Fact]

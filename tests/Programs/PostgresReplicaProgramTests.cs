@@ -9,11 +9,9 @@ namespace Infra.Tests.Programs;
 /// </summary>
 public sealed class PostgresReplicaProgramTests
 {
-    private static List<Dictionary<string, object?>> Maps(object? v) => v is List<object?> l ? l.Cast<Dictionary<string, object?>>().ToList() : [];
-    private static Dictionary<string, string> Uploads(ProgramResource c) =>
-        Maps(c.Properties.GetValueOrDefault("uploads")).ToDictionary(u => (string)u["file"]!, u => (string)u["permissions"]! + "\n" + (string)u["content"]!);
-    private static string Env(ProgramResource c, string key) =>
-        ((List<object?>)c.Properties["envs"]!).Cast<string>().Single(e => e.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
+    private static List<Dictionary<string, object?>> Maps(object? v) => PostgresPitrProgramTests.Maps(v);
+    private static Dictionary<string, string> Uploads(ProgramResource c) => PostgresPitrProgramTests.Uploads(c);
+    private static string Env(ProgramResource c, string key) => PostgresPitrProgramTests.Env(c, key);
 
     /// <summary>Seed 004 row 004-08 (prod): two streaming standbys, least privilege, own protected volumes, a read-only alias.</summary>
     [Theory, MemberData(nameof(Synth.AllCombinations), MemberType = typeof(Synth))]
