@@ -28,6 +28,9 @@ public sealed class PostgresDatabase : DataService
     {
         WalArchive = Service.Args.Mounts.Select(m => m.Volume).FirstOrDefault(v => v.Name == WalArchiveVolume);
         Args = args;
+        // The replication role's own password (never the superuser's): base backups connect with it.
+        if (WalArchive is not null)
+            ReplicationPassword = SecretSource.Generated().Resolve(Service, "replication-password", args.Protect);
         Container.Traits.Add(Traits.Database);
     }
 
@@ -35,6 +38,9 @@ public sealed class PostgresDatabase : DataService
 
     /// <summary>The WAL archive's own volume (retained, protected with the data), or null when archiving is off.</summary>
     public DockerVolume? WalArchive { get; }
+
+    /// <summary>The password of <see cref="Infra.Components.Configs.PostgresConfig.ReplicationUser"/> (secret), or null when nothing replicates.</summary>
+    public Value? ReplicationPassword { get; }
 
     private static DockerServiceArgs Specific(DockerService svc, PostgresArgs args, Value password)
     {

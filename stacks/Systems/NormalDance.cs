@@ -80,7 +80,7 @@ public static class NormalDance
 
         // Where this program does not do what seed 004 says (rows of docs/seed-fidelity.md).
         s.NotYet("004-08", "L129-133: PostgreSQL StatefulSet, 1 primary and 2 replicas",
-            "one PostgreSQL container; PostgresDatabase has no streaming replicas (replication user, pg_hba replication line, standby containers)", "staging", "prod");
+            "prod runs 2 streaming standbys (PostgresReplicas); staging's profile has no database replicas (EnvironmentProfile.Staging.DatabaseReplicas = 0)", "staging");
         s.NotYet("004-09", "L135-139: Redis StatefulSet, 1 primary and 1 replica",
             "one Redis container; RedisCache has no replica (replicaof + masterauth)", "staging", "prod");
         s.Departs("004-12", "L463-465: requests cpu 500m",
@@ -95,8 +95,6 @@ public static class NormalDance
             "secrets are Pulumi config secrets and generated random passwords, encrypted in state; no dynamic credentials or rotation");
         s.Departs("004-22", "L247, L346-358: registry retention 90/30 days, Trivy scanning, Cosign signature enforcement",
             "CI and registry concerns: the program deploys the pinned images a stack names and cannot verify signatures with the Docker provider");
-        s.NotYet("004-23", "L366-368: hourly incremental WAL archiving and point-in-time recovery",
-            "backups are full pg_dump files (hourly and daily in prod): restore is to the last dump, not to any point in time", "prod");
         s.Departs("004-25", "L369-375: cross-region copies, S3 with versioning, Glacier, SSE-KMS",
             "backups land on a protected local Docker volume; shipping them off the host is outside a single-host Docker stack", "staging", "prod");
         s.Departs("004-26", "L489-537: blue-green and canary deployments, automated rollback",

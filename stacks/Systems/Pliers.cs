@@ -67,8 +67,9 @@ public static class Pliers
         s.PublishLoki(3100); // seed 001 L683-684
 
         // Where this program does not do what seed 001 says (rows of docs/seed-fidelity.md).
-        s.NotYet("001-02", "L275: ./infrastructure/postgres/init.sql mounted into /docker-entrypoint-initdb.d",
-            "PostgresArgs has no init scripts and DatabaseDef none to give (the seed does not show init.sql's content either)");
+        s.Departs("001-02", "L275: ./infrastructure/postgres/init.sql mounted into /docker-entrypoint-initdb.d",
+            "the seed does not show init.sql and this repository has no such file, so there is nothing to ship without inventing SQL; " +
+            "the schema comes from the API's migrations (L572-586, npm run migrate:up), and an initdb.d script would run only on an empty data volume");
         s.Departs("001-03", "L277, L293: PostgreSQL 5432 and Redis 6379 published on the host",
             "published in dev only; elsewhere data services stay on internal networks (policy EXP-001)", "staging", "prod");
         s.Departs("001-06", "L313, L430: REDIS_URL=redis://redis:6379 (Redis without a password)",

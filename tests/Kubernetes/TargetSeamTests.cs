@@ -33,7 +33,7 @@ public sealed class TargetSeamTests : IDisposable
             "disruption budgets: solana-rpc-proxy (3 replicas), api (3 replicas), worker (3 replicas), frontend (3 replicas) (no voluntary-disruption control on one Docker host)",
             "per-edge network isolation: 15 allowed edges, everything else denied (isolation is per network: every container on a shared network can reach the others)",
             "read-only root filesystem: all 5 services (writable: /tmp and data paths) (containers keep a writable root filesystem; config files are read-only uploads)",
-            "database/cache replicas: postgres 1 primary + 2 replicas, redis 1 primary + 1 replica (one primary per data service)",
+            "database/cache replicas: postgres 1 primary + 2 replicas, redis 1 primary + 1 replica (only PostgreSQL's streaming standbys (PostgresReplicas); Redis runs one primary)",
         ], lines);
     }
 

@@ -167,12 +167,15 @@ public class DockerComposerDefectTests
     }
 
     // #10: no program runs a stateful service with more than one replica (PinAI registry in staging: one volume, one replica).
+    // PostgreSQL's streaming standbys are the exception by design: each volume is a copy of the primary, kept in sync by it.
     [Theory, MemberData(nameof(All))]
     public void Stateful_services_run_one_replica(string system, string env)
     {
         var p = Env(system, env);
-        // Writable volumes only: a read-only volume (VRU's models) is one volume shared by every replica, not state of its own.
-        foreach (var g in Containers(p).Where(c => Maps(c.Properties.GetValueOrDefault("volumes")).Any(v => v.ContainsKey("volumeName") && v.GetValueOrDefault("readOnly") is not "true"))
+        // Writable volumes only: a read-only volume (VRU's models) is one volume shared by every replica, not state of its
+        // own; a database standby keeps its own copy of the primary by design.
+        foreach (var g in Containers(p).Where(c => Deployment.Label(c, "platform.role") != "database-replica")
+                     .Where(c => Maps(c.Properties.GetValueOrDefault("volumes")).Any(v => v.ContainsKey("volumeName") && v.GetValueOrDefault("readOnly") is not "true"))
                      .GroupBy(c => Deployment.Label(c, "platform.service")))
             Assert.True(g.Count() == 1, $"{g.Key}: {g.Count()} replicas, each with its own volume behind one alias");
     }

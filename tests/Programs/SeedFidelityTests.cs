@@ -313,7 +313,7 @@ public class SeedFidelityTests
         Assert.True(p.NetworkIsInternal("database"));
         Assert.True(p.NetworkIsInternal("backend"));
         var onDatabase = p.Containers().Where(c => p.Networks(c).Contains("database")).ToList();
-        var allowed = new[] { "normaldance-postgres", "normaldance-backup", "normaldance-monitoring-postgres-exporter" };
+        var allowed = new[] { "normaldance-postgres", "normaldance-postgres-replica-1", "normaldance-postgres-replica-2", "normaldance-backup", "normaldance-monitoring-postgres-exporter" };
         Assert.All(onDatabase, c => Assert.True(allowed.Contains(c) || p.Replicas("api").Contains(c) || p.Replicas("worker").Contains(c), $"{c} reaches the database network"));
         Assert.StartsWith("traefik:v3", p.Str("normaldance-traefik-image", "name"));
         Assert.Equal([80, 443], p.AllPublished().Select(x => x.External).Order());

@@ -59,8 +59,9 @@ public class ComposerDefectTests
         d.Recreate(db);
         var after = DockerCli.Run("exec", name, "ls", Infra.Components.Configs.PostgresTuning.DefaultArchiveDir);
         Assert.True(after.Ok && after.Stdout.Contains(before.Split('\n')[0]), $"archived WAL lost on recreate (before: {before}; after: {after.Stdout}{after.Stderr})");
-        // The backup sidecar sees the archive read-only.
+        // The backup sidecar mounts the same archive read-write: its basebackup.sh prunes it (PostgresPitrRuntimeTests).
         var backup = Containers(p).Single(c => Deployment.Label(c, "platform.role") == "backup");
-        Assert.Contains(Maps(p.ResolvedProperties(backup)["volumes"]), v => (string?)v["containerPath"] == Infra.Components.Configs.PostgresTuning.DefaultArchiveDir && v.GetValueOrDefault("readOnly") is true or "true");
+        Assert.Contains(Maps(p.ResolvedProperties(backup)["volumes"]), v => (string?)v["containerPath"] == Infra.Components.Configs.PostgresTuning.DefaultArchiveDir
+            && v.GetValueOrDefault("readOnly") is false or "false" && (string?)v["volumeName"] == "pliers-postgres-wal-archive");
     }
 }

@@ -29,7 +29,7 @@ public static class DockerTarget
             [Feature.DisruptionBudgets] = "no voluntary-disruption control on one Docker host",
             [Feature.PerEdgeIsolation] = "isolation is per network: every container on a shared network can reach the others",
             [Feature.ReadOnlyRootFilesystem] = "containers keep a writable root filesystem; config files are read-only uploads",
-            [Feature.DataReplicas] = "one primary per data service",
+            [Feature.DataReplicas] = "only PostgreSQL's streaming standbys (PostgresReplicas); Redis runs one primary",
             [Feature.ProgressiveRelease] = "containers are replaced in place",
             [Feature.AcmeCertificates] = "platform:host and platform:acmeEmail are not used: the proxy serves the certificate from tlsCertificate / tlsPrivateKey",
         });
@@ -92,13 +92,11 @@ public static class DockerTarget
                 PublishAddress = publishAddress,
                 PostgresqlConf = new ConfigFile("/etc/postgresql/postgresql.conf", PostgresConfig.RenderPostgresqlConf(tuning)),
                 WalArchiveDir = tuning.WalArchiving ? tuning.ArchiveDir : null,
-                HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf", PostgresConfig.RenderPgHba(PrivateRanges)),
+                HbaConf = new ConfigFile("/etc/postgresql/pg_hba.conf",
+                    PostgresConfig.RenderPgHba(PrivateRanges, tuning.WalArchiving ? PostgresConfig.ReplicationUser : null)),
             });
         }
 
-        if (db?.WalArchive is not null)
-            program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({PostgresTuning.DefaultArchiveDir}, retained, protected with the data; read-only in the backup sidecar). " +
-                              "Not pruned yet: backups are pg_dump, no base backup is taken, so the archive cannot be replayed to a point in time (004-23) and grows by at least one 16 MB segment an hour; prune it by hand");
 
         RedisCache? cache = null;
         if (composed.Cache is { Def: var c } ccache)
@@ -154,18 +152,37 @@ public static class DockerTarget
         if (def.Monitoring is { } m)
             AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache, publishAddress, export: at?.Export ?? true);
 
+        DatabaseBackup? backup = null;
         if (db is not null && composed.Backups != BackupSchedule.None)
         {
-            var spec = new BackupSpec(def.Name, db.Args.Database);
-            _ = new DatabaseBackup(system, "backup", new DatabaseBackupArgs
+            var spec = new BackupSpec(def.Name, db.Args.Database) { WalArchiveDir = db.Args.WalArchiveDir };
+            backup = new DatabaseBackup(system, "backup", new DatabaseBackupArgs
             {
                 Database = db,
                 Schedule = composed.Backups,
                 BackupScript = new ConfigFile("/opt/backup/" + BackupScripts.BackupPath, BackupScripts.RenderBackup(spec)),
                 RestoreScript = new ConfigFile("/opt/backup/" + BackupScripts.RestorePath, BackupScripts.RenderRestore(spec)),
+                BaseBackupScript = spec.WalArchiveDir is null ? null : new ConfigFile("/opt/backup/" + BackupScripts.BaseBackupPath, BackupScripts.RenderBaseBackup(spec)),
+                PitrRestoreScript = spec.WalArchiveDir is null ? null : new ConfigFile("/opt/backup/" + BackupScripts.PitrRestorePath, BackupScripts.RenderPitrRestore(spec)),
                 Networks = db.Service.Args.Networks,
                 Protect = profile.ProtectData,
             });
+            if (db.WalArchive is not null)
+                program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({db.Args.WalArchiveDir}, retained, protected with the data); the backup sidecar " +
+                                  $"takes a pg_basebackup daily (and at start when there is none), keeps {spec.BaseBackupRetention}, and prunes the archive to what the oldest needs: " +
+                                  $"point-in-time recovery (/opt/backup/{BackupScripts.PitrRestorePath}) reaches back {spec.BaseBackupRetention - 1} to {spec.BaseBackupRetention} days; " +
+                                  "the archive holds that many days of WAL (at least one 16 MB segment an hour)");
+        }
+        else if (db?.WalArchive is not null)
+            program.Notes.Add($"{db.Host}: WAL is archived to its own volume ({db.Args.WalArchiveDir}) but this stack takes no backups: nothing prunes the archive");
+
+        // Streaming standbys (seed 004: 1 primary + 2 replicas): cloned as the replication role the backup sidecar creates.
+        if (db is not null && composed.Database!.Replicas > 1)
+        {
+            if (backup?.Args.BaseBackupScript is null)
+                throw new SynthesisException($"{db.Host}: {composed.Database.Replicas - 1} replicas need the replication role, which the backup sidecar's base backups create; this stack has no WAL archive or no backups");
+            var replicas = new PostgresReplicas(system, new PostgresReplicasArgs { Primary = db, Count = composed.Database.Replicas - 1, WaitFor = backup.Service.Containers });
+            program.Notes.Add($"{db.Host}: {composed.Database.Replicas - 1} streaming standbys (read-only) under the alias '{replicas.Host}'; failover is manual (promote one with pg_ctl promote)");
         }
 
         WaiveVolumeInit(program, def);
