@@ -41,6 +41,9 @@ public sealed class DatabaseBackup
 
         """;
 
+    /// <summary>Healthy while <see cref="Scheduler"/> has touched its heartbeat file in the last 3 minutes.</summary>
+    public static HealthCheck Heartbeat => HealthCheck.Exec("test -n \"$(find /tmp/backup-heartbeat -mmin -3)\"");
+
     public DatabaseBackup(Construct parent, string name, DatabaseBackupArgs args)
     {
         if (args.Schedule == BackupSchedule.None) throw new SynthesisException($"backup '{name}' has no schedule; leave the component out instead");
@@ -69,7 +72,7 @@ public sealed class DatabaseBackup
             ProtectData = args.Protect,
             Networks = args.Networks,
             WaitFor = [db.Container],
-            Health = HealthCheck.Exec("test -n \"$(find /tmp/backup-heartbeat -mmin -3)\""),
+            Health = Heartbeat,
             Limits = new ResourceLimits(0.5, 256),
             Labels = [("platform.role", "backup")],
             // The WAL archive, read-only: copied off the host with the dumps; never written by the sidecar.

@@ -68,6 +68,9 @@ public sealed class SystemBuilder(string name, string title, string source, stri
         Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LokiHostPort = hostPort };
 
     /// <summary>How long Loki keeps logs for this system.</summary>
+    /// <summary>The seed backs up the services' data volumes too (not only the database): archived on the backup schedule.</summary>
+    public void BackUpDataVolumes() => Definition.BackUpVolumes = true;
+
     public void RetainLogs(int days) =>
         Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LogRetentionDays = days };
 

@@ -23,6 +23,8 @@ public sealed class SystemDefinition
     public CacheDef? Cache { get; set; }
     public ProxyDef? Proxy { get; set; }
     public MonitoringDef? Monitoring { get; set; }
+    /// <summary>Archive the data volumes of services and monitoring (not the database's or the cache's: they have their own dumps) where backups run.</summary>
+    public bool BackUpVolumes { get; set; }
     /// <summary>Documented exceptions to policy rules, each for one component and with a reason.</summary>
     public List<Infra.Components.Policies.Waiver> Waivers { get; } = [];
     /// <summary>Seed requirements the program does not honour as written (deliberately, or not yet); printed by plan.</summary>
