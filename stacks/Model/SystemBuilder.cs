@@ -37,6 +37,10 @@ public sealed class SystemBuilder(string name, string title, string source, stri
         return new CacheRef(cacheName);
     }
 
+    /// <summary>One read-only replica of the cache (replicaof the primary) in <paramref name="environments"/>.</summary>
+    public void ReplicateCache(params string[] environments) =>
+        Definition.Cache = (Definition.Cache ?? throw new InvalidOperationException("AddRedis first")) with { ReplicaIn = [.. environments] };
+
     public void AddReverseProxy(string proxyName, ProxyKind kind, IEnumerable<(string Prefix, ServiceBuilder Service)> routes, int httpHostPort = 80, int? httpsHostPort = null, params string[] networks) =>
         Definition.Proxy = new ProxyDef(proxyName, kind)
         {

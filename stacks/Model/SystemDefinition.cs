@@ -115,6 +115,8 @@ public sealed record CacheDef(string Name)
     public int? DevHostPort { get; init; }
     public ResourceLimits Limits { get; init; } = new(1, 1024);
     public List<string> Networks { get; init; } = [];
+    /// <summary>Environments where the cache runs one read-only replica beside its primary (seed 004: staging and prod).</summary>
+    public IReadOnlyList<string> ReplicaIn { get; init; } = [];
 }
 
 public sealed record ProxyRoute(string PathPrefix, string Service);

@@ -21,6 +21,7 @@ public static class NormalDance
 
         var db = s.AddPostgres("postgres", "normaldance", "normaldance", networks: database);
         var redis = s.AddRedis("redis", networks: backend);
+        s.ReplicateCache("staging", "prod"); // seed 004 L135-139: Redis 1 primary, 1 replica
 
         var solana = s.AddService("solana-rpc-proxy", "Solana RPC proxy (outbound to mainnet)")
             .WithHttp(8899, "/health")
@@ -75,8 +76,6 @@ public static class NormalDance
         // Where this program does not do what seed 004 says (rows of docs/seed-fidelity.md).
         s.NotYet("004-08", "L129-133: PostgreSQL StatefulSet, 1 primary and 2 replicas",
             "one PostgreSQL container; PostgresDatabase has no streaming replicas (replication user, pg_hba replication line, standby containers)", "staging", "prod");
-        s.NotYet("004-09", "L135-139: Redis StatefulSet, 1 primary and 1 replica",
-            "one Redis container; RedisCache has no replica (replicaof + masterauth)", "staging", "prod");
         s.Departs("004-12", "L463-465: requests cpu 500m",
             "Docker containers have no CPU reservation (only a cpus limit); the 1Gi memory request is the memory reservation");
         s.Departs("004-13", "L108, L118, L123, L403-431: HorizontalPodAutoscaler (CPU 70 %, memory 80 %, 3 to 20 replicas)",

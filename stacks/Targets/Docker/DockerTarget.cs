@@ -109,6 +109,7 @@ public static class DockerTarget
                 HostPort = ccache.PublishHostPort ? c.DevHostPort : null,
                 PublishAddress = publishAddress,
                 Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size, ccache.Limits.MemoryMb))),
+                Replica = c.ReplicaIn.Contains(profile.Name, StringComparer.Ordinal),
             });
         }
 
