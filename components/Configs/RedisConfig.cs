@@ -94,7 +94,22 @@ public static class RedisConfig
     /// taken from <paramref name="passwordEnvVar"/> at start time. It fails fast when the variable is empty,
     /// so Redis never starts without a password. The <c>$</c> is meant for the container's shell.
     /// </summary>
-    public static IReadOnlyList<string> StartCommand(string configPath, string passwordEnvVar = DefaultPasswordEnvVar, string redisServer = "redis-server")
+    public static IReadOnlyList<string> StartCommand(string configPath, string passwordEnvVar = DefaultPasswordEnvVar, string redisServer = "redis-server") =>
+        Start(configPath, passwordEnvVar, redisServer, "");
+
+    /// <summary>
+    /// <see cref="StartCommand"/> for a read-only replica of <paramref name="primaryHost"/>: it authenticates to the primary
+    /// with the same password (<c>--masterauth</c>, from the same variable) and refuses writes (<c>--replica-read-only yes</c>).
+    /// </summary>
+    public static IReadOnlyList<string> ReplicaStartCommand(string configPath, string primaryHost, int primaryPort = 6379, string passwordEnvVar = DefaultPasswordEnvVar)
+    {
+        ConfigText.Token(primaryHost, "primary host");
+        if (primaryPort is < 1 or > 65535) throw new ConfigException($"Invalid primary port {primaryPort}.");
+        return Start(configPath, passwordEnvVar, "redis-server",
+            $" --masterauth \"${passwordEnvVar}\" --replicaof {primaryHost} {ConfigText.Num(primaryPort)} --replica-read-only yes");
+    }
+
+    private static IReadOnlyList<string> Start(string configPath, string passwordEnvVar, string redisServer, string extra)
     {
         ConfigText.Token(configPath, "config path");
         ConfigText.Token(redisServer, "redis-server path");
@@ -102,7 +117,7 @@ public static class RedisConfig
             throw new ConfigException($"'{passwordEnvVar}' is not a valid environment variable name.");
         var script =
             $": \"${{{passwordEnvVar}:?{passwordEnvVar} must be set}}\"; " +
-            $"exec {redisServer} {configPath} --requirepass \"${passwordEnvVar}\"";
+            $"exec {redisServer} {configPath} --requirepass \"${passwordEnvVar}\"" + extra;
         return ["sh", "-c", script];
     }
 }

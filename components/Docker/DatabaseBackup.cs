@@ -27,42 +27,59 @@ public sealed record DatabaseBackupArgs
 /// </summary>
 public sealed class DatabaseBackup
 {
-    public const string Scheduler = """
-        #!/bin/sh
-        # Generated: runs backup.sh on schedule (MODE=hourly+daily or daily). No secrets here: PG* come from the environment.
-        set -u
-        base_backups() { [ -n "${WAL_ARCHIVE_DIR:-}" ] && [ -f /opt/backup/basebackup.sh ]; }
-        touch /tmp/backup-heartbeat
-        # Point-in-time recovery needs a base backup: take the first one now rather than at the next 02:00.
-        if base_backups && [ -z "$(find "$BACKUP_DIR/base" -name backup_label 2>/dev/null | head -n 1)" ]; then
-          sh /opt/backup/basebackup.sh || echo "first base backup failed" >&2
-        fi
-        while true; do
-          touch /tmp/backup-heartbeat
-          now_min=$(date -u +%M)
-          now_hm=$(date -u +%H%M)
-          if [ "$now_hm" = "0200" ] && base_backups; then
-            sh /opt/backup/basebackup.sh || echo "base backup failed" >&2
-          fi
-          if [ "$now_min" = "00" ] && [ "$BACKUP_MODE" = "hourly+daily" ]; then
-            sh /opt/backup/backup.sh hourly || echo "hourly backup failed" >&2
-          fi
-          if [ "$now_hm" = "0200" ]; then
-            sh /opt/backup/backup.sh daily || echo "daily backup failed" >&2
-          fi
-          sleep $((60 - $(date -u +%S | sed 's/^0//')))
-        done
+    /// <summary>
+    /// The sidecar's scheduler (every backup sidecar: database, Redis, volumes): wakes every minute, runs
+    /// <c>backup.sh hourly</c> at minute 0 (MODE hourly+daily) and <c>backup.sh daily</c> at 02:00, and touches the
+    /// heartbeat <see cref="Heartbeat"/> reads. With <paramref name="baseBackups"/> (a database whose WAL is archived)
+    /// it also runs <c>basebackup.sh</c> at 02:00, and once at start when no base backup exists yet.
+    /// </summary>
+    public static string SchedulerScript(bool baseBackups)
+    {
+        var first = baseBackups ? """
+            # Point-in-time recovery needs a base backup: take the first one now rather than at the next 02:00.
+            if [ -z "$(find "$BACKUP_DIR/base" -name backup_label 2>/dev/null | head -n 1)" ]; then
+              sh /opt/backup/basebackup.sh || echo "first base backup failed" >&2
+            fi
 
-        """;
+            """ : "";
+        var daily = baseBackups ? """
+              if [ "$now_hm" = "0200" ]; then
+                sh /opt/backup/basebackup.sh || echo "base backup failed" >&2
+              fi
+
+            """ : "";
+        return $$"""
+            #!/bin/sh
+            # Generated: runs backup.sh on schedule (MODE=hourly+daily or daily). No secrets here: credentials come from the environment.
+            set -u
+            touch /tmp/backup-heartbeat
+            {{first}}while true; do
+              touch /tmp/backup-heartbeat
+              now_min=$(date -u +%M)
+              now_hm=$(date -u +%H%M)
+            {{daily}}  if [ "$now_min" = "00" ] && [ "$BACKUP_MODE" = "hourly+daily" ]; then
+                sh /opt/backup/backup.sh hourly || echo "hourly backup failed" >&2
+              fi
+              if [ "$now_hm" = "0200" ]; then
+                sh /opt/backup/backup.sh daily || echo "daily backup failed" >&2
+              fi
+              sleep $((60 - $(date -u +%S | sed 's/^0//')))
+            done
+
+            """;
+    }
+
+    /// <summary>Healthy while <see cref="SchedulerScript"/> has touched its heartbeat file in the last 3 minutes.</summary>
+    public static HealthCheck Heartbeat => HealthCheck.Exec("test -n \"$(find /tmp/backup-heartbeat -mmin -3)\"");
 
     public DatabaseBackup(Construct parent, string name, DatabaseBackupArgs args)
     {
         if (args.Schedule == BackupSchedule.None) throw new SynthesisException($"backup '{name}' has no schedule; leave the component out instead");
         Args = args;
         var db = args.Database;
-        var files = new List<ConfigFile> { args.BackupScript, new("/opt/backup/schedule.sh", Scheduler) };
-        if (args.RestoreScript is not null) files.Add(args.RestoreScript);
         var archiving = db.WalArchive is not null;
+        var files = new List<ConfigFile> { args.BackupScript, new("/opt/backup/schedule.sh", SchedulerScript(baseBackups: archiving)) };
+        if (args.RestoreScript is not null) files.Add(args.RestoreScript);
         if (archiving != (args.BaseBackupScript is not null) || args.BaseBackupScript is null != (args.PitrRestoreScript is null))
             throw new SynthesisException($"backup '{name}': basebackup.sh and pitr-restore.sh go together with the database's WAL archive (archive {(archiving ? "on" : "off")})");
         if (args.BaseBackupScript is not null) files.Add(args.BaseBackupScript);
@@ -95,7 +112,7 @@ public sealed class DatabaseBackup
             ProtectData = args.Protect,
             Networks = args.Networks,
             WaitFor = [db.Container],
-            Health = HealthCheck.Exec("test -n \"$(find /tmp/backup-heartbeat -mmin -3)\""),
+            Health = Heartbeat,
             Limits = new ResourceLimits(0.5, 256),
             Labels = [("platform.role", "backup")],
             // The WAL archive, read-write: basebackup.sh prunes it (pg_archivecleanup) after each base backup.

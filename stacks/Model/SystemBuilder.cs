@@ -37,6 +37,10 @@ public sealed class SystemBuilder(string name, string title, string source, stri
         return new CacheRef(cacheName);
     }
 
+    /// <summary>One read-only replica of the cache (replicaof the primary) in <paramref name="environments"/>.</summary>
+    public void ReplicateCache(params string[] environments) =>
+        Definition.Cache = (Definition.Cache ?? throw new InvalidOperationException("AddRedis first")) with { ReplicaIn = [.. environments] };
+
     public void AddReverseProxy(string proxyName, ProxyKind kind, IEnumerable<(string Prefix, ServiceBuilder Service)> routes, int httpHostPort = 80, int? httpsHostPort = null, params string[] networks) =>
         Definition.Proxy = new ProxyDef(proxyName, kind)
         {
@@ -79,6 +83,9 @@ public sealed class SystemBuilder(string name, string title, string source, stri
         Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LokiHostPort = hostPort };
 
     /// <summary>How long Loki keeps logs for this system.</summary>
+    /// <summary>The seed backs up the services' data volumes too (not only the database): archived on the backup schedule.</summary>
+    public void BackUpDataVolumes() => Definition.BackUpVolumes = true;
+
     public void RetainLogs(int days) =>
         Definition.Monitoring = (Definition.Monitoring ?? throw new InvalidOperationException("AddMonitoring first")) with { LogRetentionDays = days };
 

@@ -25,6 +25,8 @@ public sealed class SystemDefinition
     public MonitoringDef? Monitoring { get; set; }
     /// <summary>Registries whose pulls need a login (seed 002: ghcr.io with GITHUB_TOKEN; seed 004: ECR, GHCR as backup).</summary>
     public List<RegistryLoginDef> RegistryLogins { get; } = [];
+    /// <summary>Archive the data volumes of services and monitoring (not the database's or the cache's: they have their own dumps) where backups run.</summary>
+    public bool BackUpVolumes { get; set; }
     /// <summary>Documented exceptions to policy rules, each for one component and with a reason.</summary>
     public List<Infra.Components.Policies.Waiver> Waivers { get; } = [];
     /// <summary>Seed requirements the program does not honour as written (deliberately, or not yet); printed by plan.</summary>
@@ -153,6 +155,8 @@ public sealed record CacheDef(string Name)
     public int? DevHostPort { get; init; }
     public ResourceLimits Limits { get; init; } = new(1, 1024);
     public List<string> Networks { get; init; } = [];
+    /// <summary>Environments where the cache runs one read-only replica beside its primary (seed 004: staging and prod).</summary>
+    public IReadOnlyList<string> ReplicaIn { get; init; } = [];
 }
 
 public sealed record ProxyRoute(string PathPrefix, string Service);

@@ -27,6 +27,7 @@ public static class NormalDance
             environments: ["staging", "prod"]);
         s.PullWithLogin("ghcr", "ghcr.io", "githubToken", usernameKey: "githubUser",
             passwordHint: "pulumi config set --secret githubToken <a token with read:packages>", environments: ["staging", "prod"]);
+        s.ReplicateCache("staging", "prod"); // seed 004 L135-139: Redis 1 primary, 1 replica
 
         var solana = s.AddService("solana-rpc-proxy", "Solana RPC proxy (outbound to mainnet)")
             .WithHttp(8899, "/health")
@@ -81,8 +82,6 @@ public static class NormalDance
         // Where this program does not do what seed 004 says (rows of docs/seed-fidelity.md).
         s.NotYet("004-08", "L129-133: PostgreSQL StatefulSet, 1 primary and 2 replicas",
             "prod runs 2 streaming standbys (PostgresReplicas); staging's profile has no database replicas (EnvironmentProfile.Staging.DatabaseReplicas = 0)", "staging");
-        s.NotYet("004-09", "L135-139: Redis StatefulSet, 1 primary and 1 replica",
-            "one Redis container; RedisCache has no replica (replicaof + masterauth)", "staging", "prod");
         s.Departs("004-12", "L463-465: requests cpu 500m",
             "Docker containers have no CPU reservation (only a cpus limit); the 1Gi memory request is the memory reservation");
         s.Departs("004-13", "L108, L118, L123, L403-431: HorizontalPodAutoscaler (CPU 70 %, memory 80 %, 3 to 20 replicas)",

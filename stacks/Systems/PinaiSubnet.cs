@@ -74,8 +74,7 @@ public static class PinaiSubnet
             "Docker containers have no CPU reservation (only a cpus limit; cpuShares is a relative weight); the 1G memory reservation is honoured");
         s.Departs("000-13", "L343-345: limits cpus '1.0', memory 2G for validators",
             "smaller environments scale limits down (EnvironmentProfile.Scale: staging half, dev a quarter); prod has the seed's numbers", "dev", "staging");
-        s.NotYet("000-15", "L99, L361: data/ 'Backed up separately' (tar czf data-backup-<date>.tar.gz data/)",
-            "the program backs up PostgreSQL only and PinAI has none; the /app/data volumes need a volume-backup sidecar (components/Docker) wired by DockerComposer", "staging", "prod");
+        s.BackUpDataVolumes(); // seed 000 L99, L361: data/ is backed up separately (tar czf)
         return s.Build();
     }
 

@@ -100,8 +100,6 @@ public static class Pliers
             "the Docker target is not Swarm: secrets reach containers as environment variables, kept secret in Pulumi state (additionalSecretOutputs)");
         s.Departs("001-32", "L751-770: database backup script (pg_dump)",
             "dev has no backups (seed 004's table); staging runs daily and prod hourly + daily pg_dump from the backup sidecar", "dev");
-        s.NotYet("001-33", "L762-763: Redis BGSAVE as part of the backup",
-            "the backup sidecar dumps PostgreSQL only; Redis persists append-only on its volume but nothing snapshots it (DatabaseBackup / DockerComposer)", "staging", "prod");
         s.Departs("001-34", "L44-56: Model 2 (production): PostgreSQL with replicas, GPU nodes for the AI service, CDN, load-balancer cluster",
             "the Docker target is Model 1, a single host (L18-31): one database, no GPU scheduling, the proxy is the load balancer");
         return s.Build();

@@ -77,8 +77,7 @@ public static class VruPlatform
             "named Docker volumes, protected outside dev: a Pulumi program cannot assume host directories exist");
         s.Departs("003-18", "L163, L217: database backups (vru-platform backup)",
             "dev has no backups (seed 004's table); staging runs daily and prod hourly + daily pg_dump from the backup sidecar", "dev");
-        s.NotYet("003-19", "L219: volume snapshots for persistent data",
-            "only PostgreSQL is backed up; Redis, Grafana and Prometheus volumes are protected but never snapshotted", "staging", "prod");
+        s.BackUpDataVolumes(); // seed 003 L219: volume snapshots for persistent data
         s.Departs("003-21", "L87-96, L135-164, L222: deploy-production.sh over SSH to 155.138.239.131, systemd units, the vru-platform CLI, firewall",
             "host set-up is outside a Pulumi Docker program: it targets whatever Docker host the provider points at");
         return s.Build();

@@ -37,8 +37,9 @@ public class SeedFidelityTests
             Assert.All(configs, u => Assert.Equal("0444", u.Permissions));
             Assert.Equal(["/app/data"], p.VolumePaths(c));
         }
-        // One volume per container.
-        Assert.Equal(containers.Length, p.Names.Count(n => p.Type(n) == "docker:index/volume:Volume"));
+        // One volume per container, and the volume backup's own (000-15).
+        Assert.Equal(containers.Length, p.Names.Count(n => p.Type(n) == "docker:index/volume:Volume" && !n.StartsWith("pinai-volume-backup-", StringComparison.Ordinal)));
+        Assert.Equal(["pinai-volume-backup-1000-data"], p.Names.Where(n => p.Type(n) == "docker:index/volume:Volume" && n.StartsWith("pinai-volume-backup-", StringComparison.Ordinal)));
     }
 
     [Fact] // 000-05, 000-08, 000-09, 000-10

@@ -109,6 +109,7 @@ public static class DockerTarget
                 HostPort = ccache.PublishHostPort ? c.DevHostPort : null,
                 PublishAddress = publishAddress,
                 Conf = new ConfigFile("/usr/local/etc/redis/redis.conf", RedisConfig.Render(RedisSpec.For(profile.Size, ccache.Limits.MemoryMb))),
+                Replica = c.ReplicaIn.Contains(profile.Name, StringComparer.Ordinal),
             });
         }
 
@@ -184,6 +185,9 @@ public static class DockerTarget
             var replicas = new PostgresReplicas(system, new PostgresReplicasArgs { Primary = db, Count = composed.Database.Replicas - 1, WaitFor = backup.Service.Containers });
             program.Notes.Add($"{db.Host}: {composed.Database.Replicas - 1} streaming standbys (read-only) under the alias '{replicas.Host}'; failover is manual (promote one with pg_ctl promote)");
         }
+
+        // The profile's schedule, not composed.Backups (the pg_dump schedule, None without a database: PinAI has none).
+        if (profile.Backups != BackupSchedule.None) AddDataBackups(system, def, profile.Backups, profile, db, cache);
 
         WaiveVolumeInit(program, def);
         if (at?.Export ?? true) Export(program, def, services);
@@ -485,6 +489,51 @@ public static class DockerTarget
         }
         if (rules) system.Program.Notes.Add($"{m.Name}: alerts go to Alertmanager, whose receiver has no notification integration yet (add one to alertmanager.yml)");
         if (export && monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
+    }
+
+    /// <summary>
+    /// Beside the pg_dump sidecar: RDB snapshots of the cache (001-33) and, where the seed backs up its data volumes
+    /// (<see cref="SystemDefinition.BackUpVolumes"/>: 000-15, 003-19), archives of every other service's and monitoring
+    /// member's volumes, one sidecar per owning user (it reads the read-only sources as their owner).
+    /// </summary>
+    private static void AddDataBackups(ComponentGroup system, SystemDefinition def, BackupSchedule schedule, EnvironmentProfile profile, PostgresDatabase? db, RedisCache? cache)
+    {
+        var retention = new DataBackupRetention();
+        if (cache is not null)
+        {
+            var name = cache.Service.Name;
+            _ = new RedisBackup(system, name + "-backup", new RedisBackupArgs
+            {
+                Cache = cache,
+                Schedule = schedule,
+                BackupScript = new ConfigFile("/opt/backup/" + DataBackupScripts.BackupPath, DataBackupScripts.RenderRedisBackup(def.Name, name, retention)),
+                RestoreScript = new ConfigFile("/opt/backup/" + DataBackupScripts.RestorePath, DataBackupScripts.RenderRedisRestore(def.Name, name)),
+                Protect = profile.ProtectData,
+            });
+        }
+        if (!def.BackUpVolumes) return;
+        var owners = system.Program.AllInOrder.Select(r => r.Owner).OfType<DockerService>().Distinct()
+            .Where(s => s.Path.StartsWith(system.Path + "/", StringComparison.Ordinal) && s.Volumes.Count > 0
+                        && s != db?.Service && s != cache?.Service && !s.Containers.Any(c => c.Traits.Contains(Traits.Backup)))
+            .ToList();
+        foreach (var root in owners.Where(s => s.Args.User.Split(':')[0] == "0"))
+            system.Program.Notes.Add($"{root.Name}: its volume is not archived (it runs as root and holds only its read position, which it rebuilds)");
+        foreach (var group in owners.Where(s => s.Args.User.Split(':')[0] != "0").GroupBy(s => s.Args.User))
+        {
+            var sources = group.SelectMany(s => s.Volumes.Select(v => (Name: s.Volumes.Count == 1 ? s.Name : $"{s.Name}-{v.Name}", Volume: v))).ToList();
+            var backup = new VolumeBackup(system, "volume-backup-" + group.Key.Split(':')[0], new VolumeBackupArgs
+            {
+                Schedule = schedule,
+                User = group.Key,
+                Sources = sources,
+                BackupScript = new ConfigFile("/opt/backup/" + DataBackupScripts.BackupPath, DataBackupScripts.RenderVolumeBackup(def.Name, [.. sources.Select(s => s.Name)], retention)),
+                RestoreScript = new ConfigFile("/opt/backup/" + DataBackupScripts.RestorePath, DataBackupScripts.RenderVolumeRestore(def.Name)),
+                WaitFor = [.. group.SelectMany(s => s.Containers)],
+                Networks = group.First().Args.Networks,
+                Protect = profile.ProtectData,
+            });
+            system.Program.Notes.Add($"{backup.Service.Name}: archives {string.Join(", ", sources.Select(s => s.Name))} while they run (crash-consistent, like a power cut); restore with the service stopped");
+        }
     }
 
     /// <summary>The one-shot chown containers run as root without a health check by design (see <see cref="VolumeInit"/>).</summary>
