@@ -107,6 +107,30 @@ public sealed record StackSettings
     /// <summary>The secret holding the cluster's kubeconfig (the Kubernetes target's provider reads it as <c>${kubeconfig}</c>).</summary>
     public const string KubeconfigKey = "kubeconfig";
 
+    // ---- Alerting (issue 9) ----
+
+    /// <summary>The secret webhook URL Alertmanager posts notifications to (staging/prod, where alert rules exist).</summary>
+    public const string AlertWebhookKey = "alertWebhookUrl";
+
+    /// <summary>Whether the stack's config holds <c>platform:alertWebhookUrl</c> (its value is never read).</summary>
+    public bool HasAlertWebhook => SecretKeys?.Contains(AlertWebhookKey) == true;
+
+    /// <summary>
+    /// Under the engine the webhook URL arrives decrypted: checked for shape (http or https, no quote, space or control
+    /// character: it is written single-quoted into alertmanager.yml) without ever showing it.
+    /// </summary>
+    private static void CheckAlertWebhook(string file, string key, YamlNode v, bool fromEngine)
+    {
+        if (!fromEngine)
+            throw new InputException(file, key, null, $"must be a secret: pulumi config set --secret {AlertWebhookKey} https://hooks.example.com/...");
+        var url = (v as YamlScalarNode)?.Value ?? "";
+        var ok = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+            && !url.Any(c => c is '\'' or '"' or ' ' || char.IsControl(c));
+        if (!ok) throw new InputException(file, key, null, "not an http(s) URL without quotes, spaces or control characters (the value is a secret and not shown)");
+    }
+
+    // ---- end alerting ----
+
     /// <summary>Where the engine's config comes from when the Pulumi YAML host runs the compiler (pulumi-yaml 1.8+).</summary>
     public const string EngineConfig = "PULUMI_CONFIG";
 
@@ -241,6 +265,10 @@ public sealed record StackSettings
                     kubeconfigSeen = true;
                     otherKeys.Add(key);
                     break;
+                case Prefix + AlertWebhookKey:
+                    CheckAlertWebhook(file, key, v, fromEngine);
+                    otherKeys.Add(key);
+                    break;
                 case "platform:ports":
                     foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to the host port it publishes"))
                         ports[svc] = Integer(file, $"{key}.{svc}", node, Limits.HostPortRule);
@@ -278,6 +306,7 @@ public sealed record StackSettings
         .. ShapeKeys,
         .. def.Services.SelectMany(s => s.SecretEnvironment).Select(e => e.Value).OfType<ConfigSecret>().Select(c => Prefix + c.Key),
         Prefix + "tlsCertificate", Prefix + "tlsPrivateKey", Prefix + KubeconfigKey,
+        .. def.Monitoring is null ? Array.Empty<string>() : [Prefix + AlertWebhookKey],
     ];
 
     /// <summary>A misspelt or unused <c>platform:*</c> key is an error naming it and the nearest valid key (never its value: it may be a secret).</summary>

@@ -149,7 +149,7 @@ public static class DockerTarget
         }
 
         if (def.Monitoring is { } m)
-            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache, publishAddress, export: at?.Export ?? true);
+            AddMonitoring(system, def, m, settings, Nets(m.Networks), services, db, cache, publishAddress, export: at?.Export ?? true);
 
         if (db is not null && composed.Backups != BackupSchedule.None)
         {
@@ -316,9 +316,10 @@ public static class DockerTarget
         new(dir + "/tls.key", program.DeclareConfig(new ConfigKey("tlsPrivateKey", ConfigType.String, Secret: true)).Ref),
     ];
 
-    private static void AddMonitoring(ComponentGroup system, SystemDefinition def, MonitoringDef m, EnvironmentProfile profile,
+    private static void AddMonitoring(ComponentGroup system, SystemDefinition def, MonitoringDef m, Composition.StackSettings settings,
         IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache, string? publishAddress, bool export)
     {
+        var profile = settings.Environment;
         var jobs = new List<ScrapeJob> { new("prometheus", ["localhost:9090"]) };
         foreach (var svc in def.Services.Where(s => s.MetricsPath is not null && s.PrimaryPort is not null))
             jobs.Add(new ScrapeJob(svc.Name, [.. services[svc.Name].ContainerNames.Select(n => $"{n}:{svc.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}")], svc.MetricsPath!));
@@ -344,6 +345,9 @@ public static class DockerTarget
             LokiFiles = [new ConfigFile("/etc/loki/config.yaml", LokiConfig.Render(m.LogRetentionDays is { } days ? new LokiSpec(days) : new LokiSpec()))],
             Loki = true,
             Alertmanager = rules,
+            AlertWebhookUrl = rules && settings.HasAlertWebhook
+                ? system.Program.DeclareConfig(new ConfigKey(Composition.StackSettings.AlertWebhookKey, ConfigType.String, Secret: true)).Ref
+                : null,
             NodeExporter = rules,
             SystemName = def.Name,
             // Grafana and Prometheus speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
@@ -362,7 +366,12 @@ public static class DockerTarget
                 "promtail reads the root-owned (0640) json-file logs under /var/lib/docker/containers; it runs as root with every capability dropped, no-new-privileges and a read-only bind"));
             system.Program.Notes.Add($"{m.Name}: promtail ships every container log on this Docker host to Loki (read-only bind of {Monitoring.ContainerLogDir}, no Docker socket), labelled system={def.Name} and container_id");
         }
-        if (rules) system.Program.Notes.Add($"{m.Name}: alerts go to Alertmanager, whose receiver has no notification integration yet (add one to alertmanager.yml)");
+        if (rules)
+            system.Program.Notes.Add(settings.HasAlertWebhook
+                ? $"{m.Name}: Alertmanager posts notifications to the webhook in the secret platform:{Composition.StackSettings.AlertWebhookKey} (critical: after {AlertmanagerConfig.CriticalGroupWait}, repeated every {AlertmanagerConfig.CriticalRepeatInterval}; warnings: every {AlertmanagerConfig.RepeatInterval}; resolutions too)"
+                : $"{m.Name}: alerts go to Alertmanager but NOBODY IS NOTIFIED: no receiver is configured; set the secret platform:{Composition.StackSettings.AlertWebhookKey} (pulumi config set --secret {Composition.StackSettings.AlertWebhookKey} https://hooks.example.com/...) to have them posted to a webhook");
+        else if (settings.HasAlertWebhook)
+            system.Program.Notes.Add($"{m.Name}: platform:{Composition.StackSettings.AlertWebhookKey} is set but {profile.Name} has no alert rules (monitoring level {profile.Monitoring}), so nothing is posted to it");
         if (export && monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
     }
 
