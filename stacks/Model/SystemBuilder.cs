@@ -154,4 +154,10 @@ public sealed class ServiceBuilder(ServiceDef def)
     public ServiceBuilder WithCommand(params string[] command) { def.Command.AddRange(command); return this; }
     public ServiceBuilder WithMetrics(string path = "/metrics") { def.MetricsPath = path; return this; }
     public ServiceBuilder WithDefaultImage(string image) { def.DefaultImage = image; return this; }
+
+    /// <summary>
+    /// A slow service (AI inference, reports, uploads): the reverse proxy waits up to <paramref name="seconds"/> for
+    /// each of its requests instead of the default <see cref="ServiceDef.DefaultRequestTimeoutSeconds"/>.
+    /// </summary>
+    public ServiceBuilder WithRequestTimeout(int seconds) { def.RequestTimeoutSeconds = seconds; return this; }
 }

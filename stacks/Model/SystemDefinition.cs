@@ -78,6 +78,16 @@ public sealed class ServiceDef
     public string? MetricsPath { get; set; }
     /// <summary>Image used when the stack configures none (public images only).</summary>
     public string? DefaultImage { get; set; }
+    /// <summary>
+    /// How long one request to this service may take (seconds) before the reverse proxy gives up: its read and send
+    /// timeouts (nginx) or response-header timeout (Traefik). Null: the proxy's default, <see cref="DefaultRequestTimeoutSeconds"/>.
+    /// </summary>
+    public int? RequestTimeoutSeconds { get; set; }
+
+    /// <summary>What the proxies allow a request when the service declares nothing (nginx's proxy_read_timeout default).</summary>
+    public const int DefaultRequestTimeoutSeconds = 60;
+    /// <summary>The longest request timeout a service may declare (one hour: longer work belongs in a job queue).</summary>
+    public const int MaxRequestTimeoutSeconds = 3600;
 
     public ServicePort? PrimaryPort => Ports.Count > 0 ? Ports[0] : null;
 

@@ -288,7 +288,8 @@ public static class DockerTarget
         var site = new NginxSite(
             ReverseProxy.HttpPortFor(ProxyKind.Nginx),
             "_",
-            [.. upstreams.Select(u => new NginxUpstream(u.Name.Replace('-', '_'), services[u.Name].ContainerNames.Select(n => $"{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList()))],
+            [.. upstreams.Select(u => new NginxUpstream(u.Name.Replace('-', '_'), services[u.Name].ContainerNames.Select(n => $"{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList(),
+                u.RequestTimeoutSeconds is { } t ? new NginxTimeouts(SendSeconds: t, ReadSeconds: t) : null))],
             [.. p.Routes.Select(r => new NginxRoute(r.PathPrefix, r.Service.Replace('-', '_'),
                 def(r.Service, upstreams)?.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null))],
             httpsPublicPort is { } pub ? new NginxTls("/etc/nginx/tls/tls.crt", "/etc/nginx/tls/tls.key", ReverseProxy.HttpsPort, PublicPort: pub) : null);
@@ -301,7 +302,7 @@ public static class DockerTarget
     {
         var spec = new TraefikSpec(
             [.. upstreams.Select(u => new TraefikService(u.Name, services[u.Name].ContainerNames.Select(n => $"http://{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList(),
-                u.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null))],
+                u.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null, u.RequestTimeoutSeconds ?? ServiceDef.DefaultRequestTimeoutSeconds))],
             [.. p.Routes.Select(r => new TraefikRoute(r.PathPrefix, r.Service))],
             ReverseProxy.HttpPortFor(ProxyKind.Traefik),
             ReverseProxy.HttpsPort,

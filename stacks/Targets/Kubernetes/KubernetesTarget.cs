@@ -375,6 +375,8 @@ public static class KubernetesTarget
         if (tls && c.Settings.AcmeEmail is null)
             throw new InputException(file, "platform:acmeEmail", null, "missing: the ACME issuer needs an account e-mail for expiry notices; set platform:acmeEmail (e.g. ops@example.com)");
         var group = new ComponentGroup(system, "ingress", "Ingress (Traefik + cert-manager)");
+        foreach (var slow in proxy.Routes.Select(r => c.Definition.FindService(r.Service)!).Distinct().Where(s => s.RequestTimeoutSeconds is not null))
+            system.Program.Notes.Add($"kubernetes: '{slow.Name}' declares a {slow.RequestTimeoutSeconds} s request timeout; the Traefik ingress does not apply per-service timeouts yet (Traefik waits for its response without a limit)");
         var prod = c.Profile.Name == "prod";
         var traefik = new HelmChart(group, "traefik", new HelmChartArgs
         {
