@@ -22,6 +22,7 @@ public static class SystemComposer
         SystemValidator.Validate(def, claims, overridden);
         CheckHealthPorts(def);
         CheckSettingsNames(def, settings);
+        CheckMemory(def, settings);
 
         var services = new List<ComposedService>();
         foreach (var svc in InReferenceOrder(def))
@@ -42,7 +43,7 @@ public static class SystemComposer
             if (image is null) (command, health) = StandIn(def, svc);
             var scalable = svc.FixedReplicas is null && svc.DataPath is null;
             var max = Math.Max(replicas, profile.MaxReplicas);
-            services.Add(new ComposedService(svc, replicas, image, profile.Scale(svc.Limits))
+            services.Add(new ComposedService(svc, replicas, image, WithMemory(settings, svc.Name, profile.Scale(svc.Limits)))
             {
                 Command = command,
                 Health = health,
@@ -53,8 +54,8 @@ public static class SystemComposer
             });
         }
 
-        var database = def.Database is { } d ? new ComposedDatabase(d, profile.Scale(d.Limits), 1 + profile.DatabaseReplicas, profile.PublishDataPorts && d.DevHostPort is not null) : null;
-        var cache = def.Cache is { } c ? new ComposedCache(c, profile.Scale(c.Limits), 1 + profile.CacheReplicas, profile.PublishDataPorts && c.DevHostPort is not null) : null;
+        var database = def.Database is { } d ? new ComposedDatabase(d, WithMemory(settings, d.Name, profile.Scale(d.Limits)), 1 + profile.DatabaseReplicas, profile.PublishDataPorts && d.DevHostPort is not null) : null;
+        var cache = def.Cache is { } c ? new ComposedCache(c, WithMemory(settings, c.Name, profile.Scale(c.Limits)), 1 + profile.CacheReplicas, profile.PublishDataPorts && c.DevHostPort is not null) : null;
         var composed = new ComposedSystem
         {
             Definition = def,
@@ -174,6 +175,44 @@ public static class SystemComposer
             if (missing.Count > 0)
                 throw new InputException(settings.File, $"platform:images.{missing[0]}", null,
                     $"{settings.Environment.Name} runs real images only; set an image for: {string.Join(", ", missing)} (e.g. ghcr.io/acme/{missing[0]}:1.0.0)");
+        }
+    }
+
+    // ---- platform:memory (issue 9) ----
+
+    /// <summary>The limits with the stack's <c>platform:memory</c> for <paramref name="name"/>, if any (reservation: half).</summary>
+    public static ResourceLimits WithMemory(StackSettings settings, string name, ResourceLimits scaled) =>
+        settings.Memory.TryGetValue(name, out var mb) ? new ResourceLimits(scaled.Cpus, mb) : scaled;
+
+    /// <summary>
+    /// What a container of each kind needs at least (MB) to start and serve: PostgreSQL 128 (the generated
+    /// postgresql.conf's floor: shared_buffers is a quarter of the limit), Redis 32 (maxmemory is 60 % of the limit),
+    /// Traefik 64 (a Go binary of ~40 MB resident), nginx 16, an application service 16 (its image is unknown here;
+    /// the system validator's floor).
+    /// </summary>
+    public static int MinimumMemoryMb(SystemDefinition def, string name) =>
+        name == def.Database?.Name ? 128
+        : name == def.Cache?.Name ? 32
+        : name == def.Proxy?.Name ? (def.Proxy.Kind == Infra.Components.Docker.ProxyKind.Traefik ? 64 : 16)
+        : 16;
+
+    private static void CheckMemory(SystemDefinition def, StackSettings settings)
+    {
+        var known = def.Services.Select(s => s.Name)
+            .Concat(new[] { def.Database?.Name, def.Cache?.Name, def.Proxy?.Name }.OfType<string>()).ToList();
+        foreach (var (name, mb) in settings.Memory)
+        {
+            var key = $"{StackSettings.Prefix}memory.{name}";
+            if (!known.Contains(name))
+            {
+                var nearest = StackInput.Nearest(name, known);
+                throw new InputException(settings.File, key, null,
+                    $"'{name}' is not a service of system '{def.Name}'{(nearest is null ? "" : $"; did you mean {nearest}?")} (memory can be set for: {string.Join(", ", known)})");
+            }
+            var min = MinimumMemoryMb(def, name);
+            if (mb < min)
+                throw new InputException(settings.File, key, mb.ToString(CultureInfo.InvariantCulture),
+                    $"'{name}' needs at least {min} MB to start; allowed: {min} to {StackSettings.MaxMemoryMb} MB");
         }
     }
 

@@ -74,6 +74,8 @@ public static class Synthesizer
         {
             composed = SystemComposer.Compose(def, settings);
             program = translate(composed);
+            if (settings.UpdateTimeoutSeconds is { } ut && settings.Target is not ("docker" or "host"))
+                program.Notes.Add($"platform:updateTimeout ({ut} s) applies to the docker and host targets only; {settings.Target} keeps its providers' readiness timeouts");
             // Docker stacks start the chain in dev; docker staging/prod programs stay as they were (nothing promotes from them
             // in the chain, and a docker stack cannot promote: it pins its images).
             if (settings.Target == "docker" && settings.Environment.Name == "dev") ExportDigests(program, composed);

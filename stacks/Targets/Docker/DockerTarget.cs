@@ -143,7 +143,7 @@ public static class DockerTarget
                 HttpsHostPort = tls ? httpsPort : null,
                 Networks = Nets(p.Networks),
                 Upstreams = [.. upstreams.SelectMany(u => services[u.Name].Containers)],
-                Limits = profile.Scale(new ResourceLimits(0.5, 256)),
+                Limits = SystemComposer.WithMemory(settings, p.Name, profile.Scale(new ResourceLimits(0.5, 256))),
                 PublishAddress = publishAddress,
             });
         }
@@ -166,6 +166,7 @@ public static class DockerTarget
         }
 
         WaiveVolumeInit(program, def);
+        if (settings.UpdateTimeoutSeconds is { } updateTimeout) ApplyUpdateTimeout(system, settings, updateTimeout);
         if (at?.Export ?? true) Export(program, def, services);
         return program;
     }
@@ -374,6 +375,38 @@ public static class DockerTarget
         else if (settings.HasAlertWebhook)
             system.Program.Notes.Add($"{m.Name}: platform:{Composition.StackSettings.AlertWebhookKey} is set but {profile.Name} has no alert rules (monitoring level {profile.Monitoring}), so nothing is posted to it");
         if (export && monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
+    }
+
+    /// <summary>
+    /// <c>platform:updateTimeout</c>: every container with a health check waits that long to become healthy
+    /// (<c>waitTimeout</c>) and its create/update may take that long plus 60 s for the uploads and start
+    /// (<c>customTimeouts</c>). Refused when a health check cannot pass in time: its start period plus interval × retries
+    /// is what Docker may take to call a slow-starting container unhealthy.
+    /// </summary>
+    private static void ApplyUpdateTimeout(ComponentGroup system, Composition.StackSettings settings, int seconds)
+    {
+        static int Secs(Value? v) => v is Str { Text: var t } && t.EndsWith('s') ? int.Parse(t[..^1], CultureInfo.InvariantCulture) : 0;
+        var checkedContainers = system.AllResources()
+            .Where(r => r.Type == "docker:index/container:Container" && r.Properties.Get("healthcheck") is MapValue)
+            .Select(c =>
+            {
+                var h = (MapValue)c.Properties.Get("healthcheck")!;
+                var retries = h["retries"] is Num n ? (int)n.Number : 3;
+                return (Container: c, Start: Secs(h["startPeriod"]), Interval: Secs(h["interval"]), Retries: retries,
+                    Need: Secs(h["startPeriod"]) + Secs(h["interval"]) * retries);
+            }).ToList();
+        if (checkedContainers.Count == 0) return;
+        var slowest = checkedContainers.MaxBy(x => x.Need);
+        if (seconds <= slowest.Need)
+            throw new InputException(settings.File, Composition.StackSettings.Prefix + "updateTimeout", seconds.ToString(CultureInfo.InvariantCulture),
+                $"'{((Str)slowest.Container.Properties.Get("name")!).Text}' may take {slowest.Need} s to turn healthy (start period {slowest.Start} s + interval {slowest.Interval} s × {slowest.Retries} retries); allowed: more than {slowest.Need} to {Composition.StackSettings.MaxUpdateTimeoutSeconds} seconds");
+        var custom = $"{(seconds + 60).ToString(CultureInfo.InvariantCulture)}s";
+        foreach (var x in checkedContainers)
+        {
+            x.Container.Properties.Set("waitTimeout", seconds);
+            x.Container.Options.CustomTimeouts = new CustomTimeouts(Create: custom, Update: custom);
+        }
+        system.Program.Notes.Add($"update timeout: every container waits up to {seconds} s to turn healthy (platform:updateTimeout; the slowest health check needs {slowest.Need} s)");
     }
 
     /// <summary>The one-shot chown containers run as root without a health check by design (see <see cref="VolumeInit"/>).</summary>
