@@ -184,18 +184,6 @@ public static class SystemComposer
     public static ResourceLimits WithMemory(StackSettings settings, string name, ResourceLimits scaled) =>
         settings.Memory.TryGetValue(name, out var mb) ? new ResourceLimits(scaled.Cpus, mb) : scaled;
 
-    /// <summary>
-    /// What a container of each kind needs at least (MB) to start and serve: PostgreSQL 128 (the generated
-    /// postgresql.conf's floor: shared_buffers is a quarter of the limit), Redis 32 (maxmemory is 60 % of the limit),
-    /// Traefik 64 (a Go binary of ~40 MB resident), nginx 16, an application service 16 (its image is unknown here;
-    /// the system validator's floor).
-    /// </summary>
-    public static int MinimumMemoryMb(SystemDefinition def, string name) =>
-        name == def.Database?.Name ? 128
-        : name == def.Cache?.Name ? 32
-        : name == def.Proxy?.Name ? (def.Proxy.Kind == Infra.Components.Docker.ProxyKind.Traefik ? 64 : 16)
-        : 16;
-
     private static void CheckMemory(SystemDefinition def, StackSettings settings)
     {
         var known = def.Services.Select(s => s.Name)
@@ -209,7 +197,7 @@ public static class SystemComposer
                 throw new InputException(settings.File, key, null,
                     $"'{name}' is not a service of system '{def.Name}'{(nearest is null ? "" : $"; did you mean {nearest}?")} (memory can be set for: {string.Join(", ", known)})");
             }
-            var min = MinimumMemoryMb(def, name);
+            var min = def.MinimumMemoryMb(name);
             if (mb < min)
                 throw new InputException(settings.File, key, mb.ToString(CultureInfo.InvariantCulture),
                     $"'{name}' needs at least {min} MB to start; allowed: {min} to {StackSettings.MaxMemoryMb} MB");
@@ -235,8 +223,13 @@ public static class SystemComposer
     /// <summary>A busybox stand-in: httpd on every port of the service, answering the health path; workers just stay up.</summary>
     private static (IReadOnlyList<string> Command, HealthCheck Health) StandIn(SystemDefinition def, ServiceDef svc)
     {
+        // The stand-in probes its own way (busybox httpd, kill -0) on the seed's schedule: interval, timeout, retries and
+        // start period stay the service's, so dev waits, restarts and times out as the real image would.
+        HealthCheck Timed(HealthCheck probe) => svc.Health is { } seed
+            ? probe with { Interval = seed.Interval, Timeout = seed.Timeout, Retries = seed.Retries, StartPeriod = seed.StartPeriod }
+            : probe;
         if (svc.PrimaryPort is not { } primary)
-            return (["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait $!; done"], HealthCheck.Exec("kill -0 1"));
+            return (["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait $!; done"], Timed(HealthCheck.Exec("kill -0 1")));
         var healthPath = svc.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : "/";
         var root = "/tmp/www";
         var script = new System.Text.StringBuilder();
@@ -248,7 +241,7 @@ public static class SystemComposer
         foreach (var extra in svc.Ports.Skip(1))
             script.Append($" && httpd -p {extra.ContainerPort.ToString(CultureInfo.InvariantCulture)} -h {root}");
         script.Append($" && exec httpd -f -p {primary.ContainerPort.ToString(CultureInfo.InvariantCulture)} -h {root}");
-        return (["sh", "-c", script.ToString()], HealthCheck.Http(healthPath, primary.ContainerPort));
+        return (["sh", "-c", script.ToString()], Timed(HealthCheck.Http(healthPath, primary.ContainerPort)));
     }
 
     /// <summary>Host-port overrides from the stack apply before validation, so a clash names the stack file and key.</summary>

@@ -31,6 +31,18 @@ public sealed class SystemDefinition
     /// <summary>The departures that apply to one environment, in declaration order.</summary>
     public IEnumerable<Departure> DeparturesIn(string environment) => Departures.Where(d => d.AppliesTo(environment));
 
+    /// <summary>
+    /// What a container of this system needs at least (MB) to start and serve, for <c>platform:memory</c>: PostgreSQL
+    /// 128 (the generated postgresql.conf's floor: shared_buffers is a quarter of the limit), Redis 32 (maxmemory is
+    /// 60 % of the limit), Traefik 64 (a Go binary of ~40 MB resident), nginx 16, an application service 16 (its
+    /// image is unknown here; the system validator's floor).
+    /// </summary>
+    public int MinimumMemoryMb(string component) =>
+        component == Database?.Name ? 128
+        : component == Cache?.Name ? 32
+        : component == Proxy?.Name ? (Proxy.Kind == ProxyKind.Traefik ? 64 : 16)
+        : 16;
+
     private (int Count, Dictionary<string, ServiceDef> ByName)? _index;
 
     /// <summary>Service by name (first one wins on duplicates, which the validator reports); indexed, so large systems stay linear.</summary>

@@ -38,7 +38,7 @@ public sealed class StackResourceSettingsTests : IDisposable
     [InlineData("  platform:memory: {api: 70000}\n", "platform:memory.api", "'70000'", "at most 65536")]
     [InlineData("  platform:memory: {api: 1G}\n", "platform:memory.api", "'1G'", "whole number of MB")]
     [InlineData("  platform:memory: 512\n", "platform:memory", "'512'", "mapping of service name")]
-    [InlineData("  platform:updateTimeout: 60\n", "platform:updateTimeout", "'60'", "'pliers-postgres' may take 70 s to turn healthy (start period 20 s + interval 10 s × 5 retries); allowed: more than 70")]
+    [InlineData("  platform:updateTimeout: 60\n", "platform:updateTimeout", "'60'", "'pliers-api-1' may take 130 s to turn healthy (start period 40 s + interval 30 s × 3 retries); allowed: more than 130")]
     [InlineData("  platform:updateTimeout: 5\n", "platform:updateTimeout", "'5'", "10 to 3600")]
     [InlineData("  platform:updateTimeout: soon\n", "platform:updateTimeout", "'soon'", "whole number of seconds")]
     public void Bad_values_in_the_stack_file_are_refused(string yaml, string key, string value, string allowed) =>
@@ -47,7 +47,7 @@ public sealed class StackResourceSettingsTests : IDisposable
     [Theory]
     [InlineData("platform:memory", "{\"postgres\":64}", "platform:memory.postgres", "needs at least 128 MB")]
     [InlineData("platform:memory", "{\"reddis\":64}", "platform:memory.reddis", "did you mean redis?")]
-    [InlineData("platform:updateTimeout", "50", "platform:updateTimeout", "may take 70 s")]
+    [InlineData("platform:updateTimeout", "100", "platform:updateTimeout", "may take 130 s")]
     public void Bad_values_from_the_engine_are_refused(string key, string json, string named, string allowed) =>
         HardeningTests.AssertRejected(FromEngine((key, json)), "PULUMI_CONFIG", named, allowed);
 
