@@ -34,7 +34,7 @@ public sealed class AlertmanagerConfigTests
         var root = Directory.CreateTempSubdirectory("infra-alerts-").FullName;
         try
         {
-            return Synth.CliEnv(root, new Dictionary<string, string> { ["PULUMI_STACK"] = env, ["PULUMI_CONFIG"] = JsonSerializer.Serialize(config) }, command);
+            return Synth.Engine(root, env, config, command);
         }
         finally { Directory.Delete(root, recursive: true); }
     }

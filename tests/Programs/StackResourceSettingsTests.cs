@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Infra.Tests.Programs;
@@ -26,7 +25,7 @@ public sealed class StackResourceSettingsTests : IDisposable
     {
         var config = new Dictionary<string, string> { ["platform:system"] = "pliers", ["platform:environment"] = "dev" };
         foreach (var (k, v) in extra) config[k] = v;
-        return Synth.CliEnv(_root, new Dictionary<string, string> { ["PULUMI_STACK"] = "dev", ["PULUMI_CONFIG"] = JsonSerializer.Serialize(config) }, "synth");
+        return Synth.Engine(_root, "dev", config);
     }
 
     [Theory]

@@ -448,6 +448,10 @@ public static class KubernetesTarget
     {
         var group = new ComponentGroup(system, m.Name, "Monitoring (kube-prometheus-stack + Loki)");
         var rules = c.Profile.Monitoring != MonitoringLevel.Basic;
+        if (rules)
+            system.Program.Notes.Add(c.Settings.HasAlertWebhook
+                ? $"kubernetes: platform:{Composition.StackSettings.AlertWebhookKey} is not wired into kube-prometheus-stack's Alertmanager yet: NOBODY IS NOTIFIED (the docker and host targets post to it)"
+                : $"kubernetes: Alertmanager (kube-prometheus-stack) has no notification receiver: NOBODY IS NOTIFIED");
         var adminPassword = SecretSource.Generated(24).Resolve(group, "grafana-admin-password", c.Profile.ProtectData);
         const string lokiUrl = "http://loki-gateway.monitoring.svc.cluster.local";
         var stack = new HelmChart(group, "kube-prometheus-stack", new HelmChartArgs
