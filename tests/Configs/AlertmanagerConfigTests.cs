@@ -124,6 +124,23 @@ public sealed class AlertmanagerConfigTests
         Assert.Contains("platform:alertWebhookUrl", r.Stdout);
     }
 
+    [Fact]
+    public void On_kubernetes_the_plan_says_nobody_is_notified()
+    {
+        var root = Directory.CreateTempSubdirectory("infra-alerts-kube-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(root, "Pulumi.prod.yaml"),
+                "config:\n  platform:system: pliers\n  platform:environment: prod\n  platform:target: kubernetes\n  platform:host: pliers.example.com\n" +
+                "  platform:acmeEmail: ops@example.com\n  platform:promoteFrom: none\n  platform:kubeconfig:\n    secure: v1:AAAA:BBBB\n" +
+                "  platform:images: {api: r.example.com/api:1.0.0, ai-service: r.example.com/ai:1.0.0, web: r.example.com/web:1.0.0}\n");
+            var r = Synth.CliIn(root, "plan", "--stack", "prod");
+            Assert.True(r.Exit == 0, r.Stderr);
+            Assert.Contains("kubernetes: Alertmanager (kube-prometheus-stack) has no notification receiver: NOBODY IS NOTIFIED", r.Stdout);
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
+
     [Theory]
     [InlineData("not a url")]
     [InlineData("ftp://hooks.example.com/x")]
