@@ -3,8 +3,17 @@ using System.Text;
 
 namespace Infra.Components.Configs;
 
-/// <summary>A load-balanced Traefik service: backend URLs (e.g. <c>http://api-1:3000</c>), optional health path.</summary>
-public sealed record TraefikService(string Name, IReadOnlyList<string> Urls, string? HealthPath = null);
+/// <summary>
+/// A load-balanced Traefik service: backend URLs (e.g. <c>http://api-1:3000</c>), optional health path, and how long
+/// Traefik waits for a backend's response headers (its own servers transport; Traefik's default is to wait forever).
+/// </summary>
+public sealed record TraefikService(string Name, IReadOnlyList<string> Urls, string? HealthPath = null, int ResponseTimeoutSeconds = TraefikService.DefaultResponseTimeoutSeconds)
+{
+    /// <summary>The same default as nginx's proxy_read_timeout.</summary>
+    public const int DefaultResponseTimeoutSeconds = 60;
+    /// <summary>Connecting to a backend (nginx's proxy_connect_timeout here).</summary>
+    public const int DialTimeoutSeconds = 5;
+}
 
 /// <summary>Routes requests whose path starts with <paramref name="PathPrefix"/> to a service (path unchanged).</summary>
 public sealed record TraefikRoute(string PathPrefix, string ServiceName);
@@ -102,12 +111,21 @@ public static class TraefikConfig
                 "      service: " + ConfigText.Yq(r.ServiceName));
             if (spec.Tls is not null) t.Line("      tls: {}");
         }
+        // One servers transport per service: its forwarding timeouts are that service's proxy timeouts.
+        t.Line("  serversTransports:");
+        foreach (var s in spec.Services.OrderBy(s => s.Name, StringComparer.Ordinal))
+            t.Lines(
+                "    " + s.Name + ":",
+                "      forwardingTimeouts:",
+                "        dialTimeout: '" + ConfigText.Num(TraefikService.DialTimeoutSeconds) + "s'",
+                "        responseHeaderTimeout: '" + ConfigText.Num(s.ResponseTimeoutSeconds) + "s'");
         t.Line("  services:");
         foreach (var s in spec.Services.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             t.Lines(
                 "    " + s.Name + ":",
                 "      loadBalancer:",
+                "        serversTransport: " + ConfigText.Yq(s.Name),
                 "        servers:");
             foreach (var u in s.Urls) t.Line("          - url: " + ConfigText.Yq(u));
             if (s.HealthPath is { } h)
@@ -147,6 +165,7 @@ public static class TraefikConfig
             foreach (var u in s.Urls)
                 if (!Uri.TryCreate(u, UriKind.Absolute, out _)) throw new ConfigException($"Invalid server URL '{u}'.");
             if (s.HealthPath is { } h && !h.StartsWith('/')) throw new ConfigException($"Health path '{h}' must start with '/'.");
+            if (s.ResponseTimeoutSeconds < 1) throw new ConfigException($"Service '{s.Name}' response timeout must be at least 1 second.");
         }
         var routers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in spec.Routes)

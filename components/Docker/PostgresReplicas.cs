@@ -57,6 +57,7 @@ public sealed class PostgresReplicas
             WaitFor = [db.Container, .. args.WaitFor],
             Labels = [("platform.role", "database-replica")],
         });
+        foreach (var c in Service.Containers) c.Traits.Add(Traits.Database);
     }
 
     public DockerService Service { get; }

@@ -22,6 +22,7 @@ public static class SystemComposer
         SystemValidator.Validate(def, claims, overridden);
         CheckHealthPorts(def);
         CheckSettingsNames(def, settings);
+        CheckMemory(def, settings);
 
         var services = new List<ComposedService>();
         foreach (var svc in InReferenceOrder(def))
@@ -42,7 +43,7 @@ public static class SystemComposer
             if (image is null) (command, health) = StandIn(def, svc);
             var scalable = svc.FixedReplicas is null && svc.DataPath is null;
             var max = Math.Max(replicas, profile.MaxReplicas);
-            services.Add(new ComposedService(svc, replicas, image, profile.Scale(svc.Limits))
+            services.Add(new ComposedService(svc, replicas, image, WithMemory(settings, svc.Name, profile.Scale(svc.Limits)))
             {
                 Command = command,
                 Health = health,
@@ -53,9 +54,9 @@ public static class SystemComposer
             });
         }
 
-        var database = def.Database is { } d ? new ComposedDatabase(d, profile.Scale(d.Limits), 1 + profile.DatabaseReplicas, profile.PublishDataPorts && d.DevHostPort is not null)
+        var database = def.Database is { } d ? new ComposedDatabase(d, WithMemory(settings, d.Name, profile.Scale(d.Limits)), 1 + profile.DatabaseReplicas, profile.PublishDataPorts && d.DevHostPort is not null)
             { ExternalUrlConfig = d.IsExternalIn(profile.Name) ? d.ExternalUrlConfig : null } : null;
-        var cache = def.Cache is { } c ? new ComposedCache(c, profile.Scale(c.Limits), 1 + profile.CacheReplicas, profile.PublishDataPorts && c.DevHostPort is not null) : null;
+        var cache = def.Cache is { } c ? new ComposedCache(c, WithMemory(settings, c.Name, profile.Scale(c.Limits)), 1 + profile.CacheReplicas, profile.PublishDataPorts && c.DevHostPort is not null) : null;
         var composed = new ComposedSystem
         {
             Definition = def,
@@ -200,6 +201,32 @@ public static class SystemComposer
         }
     }
 
+    // ---- platform:memory (issue 9) ----
+
+    /// <summary>The limits with the stack's <c>platform:memory</c> for <paramref name="name"/>, if any (reservation: half).</summary>
+    public static ResourceLimits WithMemory(StackSettings settings, string name, ResourceLimits scaled) =>
+        settings.Memory.TryGetValue(name, out var mb) ? new ResourceLimits(scaled.Cpus, mb) : scaled;
+
+    private static void CheckMemory(SystemDefinition def, StackSettings settings)
+    {
+        var known = def.Services.Select(s => s.Name)
+            .Concat(new[] { def.Database?.Name, def.Cache?.Name, def.Proxy?.Name }.OfType<string>()).ToList();
+        foreach (var (name, mb) in settings.Memory)
+        {
+            var key = $"{StackSettings.Prefix}memory.{name}";
+            if (!known.Contains(name))
+            {
+                var nearest = StackInput.Nearest(name, known);
+                throw new InputException(settings.File, key, null,
+                    $"'{name}' is not a service of system '{def.Name}'{(nearest is null ? "" : $"; did you mean {nearest}?")} (memory can be set for: {string.Join(", ", known)})");
+            }
+            var min = def.MinimumMemoryMb(name);
+            if (mb < min)
+                throw new InputException(settings.File, key, mb.ToString(CultureInfo.InvariantCulture),
+                    $"'{name}' needs at least {min} MB to start; allowed: {min} to {StackSettings.MaxMemoryMb} MB");
+        }
+    }
+
     /// <summary>Services after the services they reference (the validator has ruled out cycles).</summary>
     private static IEnumerable<ServiceDef> InReferenceOrder(SystemDefinition def)
     {
@@ -219,8 +246,13 @@ public static class SystemComposer
     /// <summary>A busybox stand-in: httpd on every port of the service, answering the health path; workers just stay up.</summary>
     private static (IReadOnlyList<string> Command, HealthCheck Health) StandIn(SystemDefinition def, ServiceDef svc)
     {
+        // The stand-in probes its own way (busybox httpd, kill -0) on the seed's schedule: interval, timeout, retries and
+        // start period stay the service's, so dev waits, restarts and times out as the real image would.
+        HealthCheck Timed(HealthCheck probe) => svc.Health is { } seed
+            ? probe with { Interval = seed.Interval, Timeout = seed.Timeout, Retries = seed.Retries, StartPeriod = seed.StartPeriod }
+            : probe;
         if (svc.PrimaryPort is not { } primary)
-            return (["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait $!; done"], HealthCheck.Exec("kill -0 1"));
+            return (["sh", "-c", "trap 'exit 0' TERM INT; while true; do sleep 3600 & wait $!; done"], Timed(HealthCheck.Exec("kill -0 1")));
         var healthPath = svc.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : "/";
         var root = "/tmp/www";
         var script = new System.Text.StringBuilder();
@@ -232,7 +264,7 @@ public static class SystemComposer
         foreach (var extra in svc.Ports.Skip(1))
             script.Append($" && httpd -p {extra.ContainerPort.ToString(CultureInfo.InvariantCulture)} -h {root}");
         script.Append($" && exec httpd -f -p {primary.ContainerPort.ToString(CultureInfo.InvariantCulture)} -h {root}");
-        return (["sh", "-c", script.ToString()], HealthCheck.Http(healthPath, primary.ContainerPort));
+        return (["sh", "-c", script.ToString()], Timed(HealthCheck.Http(healthPath, primary.ContainerPort)));
     }
 
     /// <summary>Host-port overrides from the stack apply before validation, so a clash names the stack file and key.</summary>

@@ -106,10 +106,54 @@ public sealed record StackSettings
     /// <summary>The keys that decide the program's shape: never secrets, so their values may appear in errors.</summary>
     public static readonly string[] ShapeKeys =
         [Prefix + "system", Prefix + "environment", Prefix + "target", Prefix + "images", Prefix + "replicas", Prefix + "ports", Prefix + "tls",
-         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail", Prefix + "aws", HostConfig.ServersKey, Prefix + "promoteFrom"];
+         Prefix + "releases", Prefix + "host", Prefix + "acmeEmail", Prefix + "aws", HostConfig.ServersKey, Prefix + "promoteFrom",
+         Prefix + "memory", Prefix + "updateTimeout"];
 
     /// <summary>The secret holding the cluster's kubeconfig (the Kubernetes target's provider reads it as <c>${kubeconfig}</c>).</summary>
     public const string KubeconfigKey = "kubeconfig";
+
+    // ---- Alerting (issue 9) ----
+
+    /// <summary>The secret webhook URL Alertmanager posts notifications to (staging/prod, where alert rules exist).</summary>
+    public const string AlertWebhookKey = "alertWebhookUrl";
+
+    /// <summary>
+    /// <c>platform:memory</c>: a container memory limit in MB per service (an application service, the database, the
+    /// cache or the proxy), replacing the environment's scaled limit; what is derived from the limit (PostgreSQL's
+    /// shared_buffers, Redis's maxmemory) follows it. Checked against the system in the composer (names, per-server minimums).
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Memory { get; init; } = new Dictionary<string, int>();
+    /// <summary>
+    /// <c>platform:updateTimeout</c>: seconds a container may take to become healthy when it is created or replaced
+    /// (Docker's <c>waitTimeout</c> and the resource's Pulumi <c>customTimeouts</c>); null: derived from each health check.
+    /// </summary>
+    public int? UpdateTimeoutSeconds { get; init; }
+
+    /// <summary>Bounds of <c>platform:memory</c> values; the per-server minimum is the composer's.</summary>
+    public const int MaxMemoryMb = 65536;
+    public const int MinUpdateTimeoutSeconds = 10;
+    public const int MaxUpdateTimeoutSeconds = 3600;
+    public static readonly string MemoryRule = $"a whole number of MB, at most {MaxMemoryMb}, and at least what the server needs (PostgreSQL 128, Redis 32, Traefik 64, nginx and application services 16)";
+    public static readonly string UpdateTimeoutRule = $"a whole number of seconds, {MinUpdateTimeoutSeconds} to {MaxUpdateTimeoutSeconds}, longer than every health check's start period + interval × retries";
+
+    /// <summary>Whether the stack's config holds <c>platform:alertWebhookUrl</c> (its value is never read).</summary>
+    public bool HasAlertWebhook => SecretKeys?.Contains(AlertWebhookKey) == true;
+
+    /// <summary>
+    /// Under the engine the webhook URL arrives decrypted: checked for shape (http or https, no quote, space or control
+    /// character: it is written single-quoted into alertmanager.yml) without ever showing it.
+    /// </summary>
+    private static void CheckAlertWebhook(string file, string key, YamlNode v, bool fromEngine)
+    {
+        if (!fromEngine)
+            throw new InputException(file, key, null, $"must be a secret: pulumi config set --secret {AlertWebhookKey} https://hooks.example.com/...");
+        var url = (v as YamlScalarNode)?.Value ?? "";
+        var ok = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
+            && !url.Any(c => c is '\'' or '"' or ' ' || char.IsControl(c));
+        if (!ok) throw new InputException(file, key, null, "not an http(s) URL without quotes, spaces or control characters (the value is a secret and not shown)");
+    }
+
+    // ---- end alerting ----
 
     /// <summary>Where the engine's config comes from when the Pulumi YAML host runs the compiler (pulumi-yaml 1.8+).</summary>
     public const string EngineConfig = "PULUMI_CONFIG";
@@ -172,7 +216,7 @@ public sealed record StackSettings
                 if (p.Value.ValueKind != JsonValueKind.String)
                     throw new InputException(file, p.Name, null, "must be a string (the host passes every value as text; objects as JSON text)");
                 var text = p.Value.GetString()!;
-                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports" or Prefix + "releases" or Prefix + "aws" or HostConfig.ServersKey
+                YamlNode node = p.Name is Prefix + "images" or Prefix + "replicas" or Prefix + "ports" or Prefix + "releases" or Prefix + "aws" or HostConfig.ServersKey or Prefix + "memory"
                     ? StackInput.Load(text, file, p.Name) ?? new YamlScalarNode("")
                     : new YamlScalarNode(text);
                 entries.Add((p.Name, node));
@@ -200,6 +244,8 @@ public sealed record StackSettings
         var images = new Dictionary<string, ImageSetting>(StringComparer.Ordinal);
         var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+        var memory = new Dictionary<string, int>(StringComparer.Ordinal);
+        int? updateTimeout = null;
         var otherKeys = new List<string>();
         var plainKeys = new List<string>();
         IReadOnlyList<HostServer> servers = [];
@@ -246,6 +292,24 @@ public sealed record StackSettings
                     kubeconfigSeen = true;
                     otherKeys.Add(key);
                     break;
+                case Prefix + "memory":
+                    foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to a memory limit in MB"))
+                    {
+                        var mb = Integer(file, $"{key}.{svc}", node, MemoryRule);
+                        if (mb is < 1 or > MaxMemoryMb) throw new InputException(file, $"{key}.{svc}", mb.ToString(global::System.Globalization.CultureInfo.InvariantCulture), "must be " + MemoryRule);
+                        memory[svc] = mb;
+                    }
+                    break;
+                case Prefix + "updateTimeout":
+                    var ut = Integer(file, key, v, UpdateTimeoutRule);
+                    if (ut is < MinUpdateTimeoutSeconds or > MaxUpdateTimeoutSeconds)
+                        throw new InputException(file, key, ut.ToString(global::System.Globalization.CultureInfo.InvariantCulture), "must be " + UpdateTimeoutRule);
+                    updateTimeout = ut;
+                    break;
+                case Prefix + AlertWebhookKey:
+                    CheckAlertWebhook(file, key, v, fromEngine);
+                    otherKeys.Add(key);
+                    break;
                 case "platform:ports":
                     foreach (var (svc, node) in Map(file, key, v, "a mapping of service name to the host port it publishes"))
                         ports[svc] = Integer(file, $"{key}.{svc}", node, Limits.HostPortRule);
@@ -271,6 +335,7 @@ public sealed record StackSettings
         {
             Releases = releases, Host = host, AcmeEmail = acmeEmail, HasKubeconfig = kubeconfigSeen, Aws = aws, PromoteFromSetting = promoteFrom,
             Servers = servers, SecretKeys = otherKeys.Select(k => k[Prefix.Length..]).ToHashSet(StringComparer.Ordinal),
+            Memory = memory, UpdateTimeoutSeconds = updateTimeout,
         };
         CheckClusterInputs(settings);
         HostConfig.CheckTargetAndServers(settings);
@@ -288,6 +353,7 @@ public sealed record StackSettings
         .. StackSecretKeys(def).Select(k => Prefix + k),
         .. def.RegistryLogins.Select(l => l.UsernameKey).OfType<string>().Distinct().Select(k => Prefix + k),
         Prefix + "tlsCertificate", Prefix + "tlsPrivateKey", Prefix + KubeconfigKey,
+        .. def.Monitoring is null ? Array.Empty<string>() : [Prefix + AlertWebhookKey],
     ];
 
     /// <summary>

@@ -75,6 +75,8 @@ public static class Synthesizer
             composed = SystemComposer.Compose(def, settings);
             program = translate(composed);
             Promotion.Note(program, composed.Services);
+            if (settings.UpdateTimeoutSeconds is { } ut && settings.Target is not ("docker" or "host"))
+                program.Notes.Add($"platform:updateTimeout ({ut} s) applies to the docker and host targets only; {settings.Target} keeps its providers' readiness timeouts");
             // Docker containers (local or on hosts) export the digests they pulled; the cluster targets export their images.
             if (settings.Target is "docker" or "host") ExportDigests(program, composed);
             foreach (var package in program.AllInOrder.Where(r => !r.IsProvider && r.Package != "pulumi" && r.Options.Provider is null).Select(r => r.Package).Distinct().Order(StringComparer.Ordinal).ToList())

@@ -176,4 +176,10 @@ public sealed class ServiceBuilder(ServiceDef def)
     public ServiceBuilder WithReadOnlyVolume(string volumeName, string path) { def.ReadOnlyVolumes.Add(new ReadOnlyVolumeDef(volumeName, path)); return this; }
     /// <summary>Runs <paramref name="command"/> once from this service's image, with its environment, after the database and before the services that use it.</summary>
     public ServiceBuilder WithMigration(params string[] command) { def.MigrationCommand.AddRange(command); return this; }
+
+    /// <summary>
+    /// A slow service (AI inference, reports, uploads): the reverse proxy waits up to <paramref name="seconds"/> for
+    /// each of its requests instead of the default <see cref="ServiceDef.DefaultRequestTimeoutSeconds"/>.
+    /// </summary>
+    public ServiceBuilder WithRequestTimeout(int seconds) { def.RequestTimeoutSeconds = seconds; return this; }
 }

@@ -35,6 +35,18 @@ public sealed class SystemDefinition
     /// <summary>The departures that apply to one environment, in declaration order.</summary>
     public IEnumerable<Departure> DeparturesIn(string environment) => Departures.Where(d => d.AppliesTo(environment));
 
+    /// <summary>
+    /// What a container of this system needs at least (MB) to start and serve, for <c>platform:memory</c>: PostgreSQL
+    /// 128 (the generated postgresql.conf's floor: shared_buffers is a quarter of the limit), Redis 32 (maxmemory is
+    /// 60 % of the limit), Traefik 64 (a Go binary of ~40 MB resident), nginx 16, an application service 16 (its
+    /// image is unknown here; the system validator's floor).
+    /// </summary>
+    public int MinimumMemoryMb(string component) =>
+        component == Database?.Name ? 128
+        : component == Cache?.Name ? 32
+        : component == Proxy?.Name ? (Proxy.Kind == ProxyKind.Traefik ? 64 : 16)
+        : 16;
+
     private (int Count, Dictionary<string, ServiceDef> ByName)? _index;
 
     /// <summary>Service by name (first one wins on duplicates, which the validator reports); indexed, so large systems stay linear.</summary>
@@ -86,6 +98,16 @@ public sealed class ServiceDef
     public List<ReadOnlyVolumeDef> ReadOnlyVolumes { get; } = [];
     /// <summary>A run-once command from the service's image, after the database and before every service that uses it (seed 001: npm run migrate:up).</summary>
     public List<string> MigrationCommand { get; } = [];
+    /// <summary>
+    /// How long one request to this service may take (seconds) before the reverse proxy gives up: its read and send
+    /// timeouts (nginx) or response-header timeout (Traefik). Null: the proxy's default, <see cref="DefaultRequestTimeoutSeconds"/>.
+    /// </summary>
+    public int? RequestTimeoutSeconds { get; set; }
+
+    /// <summary>What the proxies allow a request when the service declares nothing (nginx's proxy_read_timeout default).</summary>
+    public const int DefaultRequestTimeoutSeconds = 60;
+    /// <summary>The longest request timeout a service may declare (one hour: longer work belongs in a job queue).</summary>
+    public const int MaxRequestTimeoutSeconds = 3600;
 
     public ServicePort? PrimaryPort => Ports.Count > 0 ? Ports[0] : null;
 

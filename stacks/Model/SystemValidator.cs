@@ -107,6 +107,15 @@ public static class SystemValidator
                 if (!f.Path.StartsWith('/')) throw new InputException(file, $"{key}.files", f.Path, "config file paths must be absolute");
             if (s.DataPath is { } dp && !dp.StartsWith('/')) throw new InputException(file, $"{key}.dataVolume", dp, "must be an absolute path");
             CheckVolumesAndMigration(def, s, key);
+            if (s.RequestTimeoutSeconds is { } rt)
+            {
+                if (rt is < 1 or > ServiceDef.MaxRequestTimeoutSeconds)
+                    throw new InputException(file, key + ".requestTimeout", rt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        $"seconds, from 1 to {ServiceDef.MaxRequestTimeoutSeconds} (the proxy default is {ServiceDef.DefaultRequestTimeoutSeconds})");
+                if (def.Proxy?.Routes.Exists(r => r.Service == s.Name) != true)
+                    throw new InputException(file, key + ".requestTimeout", rt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        "only a service the reverse proxy routes to has a proxy timeout; add a proxy route to it or remove the timeout");
+            }
             foreach (var r in s.References)
             {
                 if (r == s.Name) throw new InputException(file, $"{key}.references", r, "a service cannot reference itself");

@@ -51,6 +51,9 @@ public static class Pliers
             .WithMetrics()
             .WithLimits(2, 2048)
             .WithMaxReplicas(2) // seed 001 L607-609
+            // It waits on OpenAI / Anthropic completions behind /ai (seed 001 L644-648); no seed states a proxy timeout,
+            // so 300 s is the platform's choice for LLM calls instead of the proxy's 60 s default.
+            .WithRequestTimeout(300)
             .OnNetworks(frontend, backend);
 
         var web = s.AddService("web", "web frontend (static files on nginx)")

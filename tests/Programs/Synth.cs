@@ -20,6 +20,10 @@ public static class Synth
         return new Result(exit, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>The CLI as the Pulumi YAML host runs it: PULUMI_STACK and the engine's config as PULUMI_CONFIG (JSON).</summary>
+    public static Result Engine(string root, string stack, IReadOnlyDictionary<string, string> config, string command = "synth") =>
+        CliEnv(root, new Dictionary<string, string> { ["PULUMI_STACK"] = stack, ["PULUMI_CONFIG"] = System.Text.Json.JsonSerializer.Serialize(config) }, command);
+
     public static readonly string[] Environments = ["dev", "staging", "prod"];
 
     /// <summary>Every seed system × environment (staging/prod with an image for every service).</summary>

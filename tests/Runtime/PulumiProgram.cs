@@ -42,6 +42,9 @@ public sealed class PulumiProgram
     }
 
     public Dictionary<string, object?> Config { get; }
+
+    /// <summary>Stack config values (what <c>pulumi config set</c> would hold, secrets included); a key not here resolves to its default.</summary>
+    public Dictionary<string, string> StackConfig { get; } = new(StringComparer.Ordinal);
     public IReadOnlyList<ProgramResource> Resources { get; }
 
     public IEnumerable<ProgramResource> OfType(string type) => Resources.Where(r => r.Type == type);
@@ -104,6 +107,7 @@ public sealed class PulumiProgram
         var r = Resources.FirstOrDefault(x => x.Name == name);
         if (r is null)
         {
+            if (prop is null && Config.ContainsKey(name) && StackConfig.TryGetValue(name, out var set)) return set;
             if (prop is null && Config.TryGetValue(name, out var c) && c is Dictionary<string, object?> cfg)
                 return cfg.TryGetValue("default", out var d) && d is string ds ? ds : "";
             throw new InvalidOperationException($"unresolvable reference ${{{expr}}}");

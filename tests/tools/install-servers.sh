@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real servers the config-generator tests run against:
-#   nginx (nginx -t), prometheus (promtool), redis-server + redis-tools,
+#   nginx (nginx -t), prometheus (promtool), prometheus-alertmanager (amtool check-config), redis-server + redis-tools,
 #   postgresql 15 (initdb/pg_ctl/pg_dump/psql), openssl (throwaway test certs).
 # Idempotent: apt-get update only runs when something is missing.
 # System services are NOT left running: a temporary policy-rc.d forbids
@@ -17,6 +17,7 @@ fi
 declare -A NEED=(
   [/usr/sbin/nginx]=nginx
   [/usr/bin/promtool]=prometheus
+  [/usr/bin/amtool]=prometheus-alertmanager
   [/usr/bin/redis-server]=redis-server
   [/usr/bin/redis-cli]=redis-tools
   [/usr/lib/postgresql/15/bin/initdb]=postgresql-15
@@ -68,7 +69,7 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recomme
 
 # Belt and braces: where no policy-rc.d applied (e.g. systemd present), stop
 # anything the packages started. Ignore failures: there may be no init system.
-for svc in nginx prometheus prometheus-node-exporter redis-server postgresql; do
+for svc in nginx prometheus prometheus-alertmanager prometheus-node-exporter redis-server postgresql; do
   if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
     $SUDO systemctl stop "$svc" >/dev/null 2>&1 || true
     $SUDO systemctl disable "$svc" >/dev/null 2>&1 || true

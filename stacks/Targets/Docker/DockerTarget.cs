@@ -145,13 +145,13 @@ public static class DockerTarget
                 HttpsHostPort = tls ? httpsPort : null,
                 Networks = Nets(p.Networks),
                 Upstreams = [.. upstreams.SelectMany(u => services[u.Name].Containers)],
-                Limits = profile.Scale(new ResourceLimits(0.5, 256)),
+                Limits = SystemComposer.WithMemory(settings, p.Name, profile.Scale(new ResourceLimits(0.5, 256))),
                 PublishAddress = publishAddress,
             });
         }
 
         if (def.Monitoring is { } m)
-            AddMonitoring(system, def, m, profile, Nets(m.Networks), services, db, cache, publishAddress, export: at?.Export ?? true);
+            AddMonitoring(system, def, m, settings, Nets(m.Networks), services, db, cache, publishAddress, export: at?.Export ?? true);
 
         DatabaseBackup? backup = null;
         if (db is not null && composed.Backups != BackupSchedule.None)
@@ -190,6 +190,7 @@ public static class DockerTarget
         if (profile.Backups != BackupSchedule.None) AddDataBackups(system, def, profile.Backups, profile, db, cache);
 
         WaiveVolumeInit(program, def);
+        if (settings.UpdateTimeoutSeconds is { } updateTimeout) ApplyUpdateTimeout(system, settings, updateTimeout);
         if (at?.Export ?? true) Export(program, def, services);
         return program;
     }
@@ -411,7 +412,8 @@ public static class DockerTarget
         var site = new NginxSite(
             ReverseProxy.HttpPortFor(ProxyKind.Nginx),
             "_",
-            [.. upstreams.Select(u => new NginxUpstream(u.Name.Replace('-', '_'), services[u.Name].ContainerNames.Select(n => $"{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList()))],
+            [.. upstreams.Select(u => new NginxUpstream(u.Name.Replace('-', '_'), services[u.Name].ContainerNames.Select(n => $"{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList(),
+                u.RequestTimeoutSeconds is { } t ? new NginxTimeouts(SendSeconds: t, ReadSeconds: t) : null))],
             [.. p.Routes.Select(r => new NginxRoute(r.PathPrefix, r.Service.Replace('-', '_'),
                 def(r.Service, upstreams)?.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null))],
             httpsPublicPort is { } pub ? new NginxTls("/etc/nginx/tls/tls.crt", "/etc/nginx/tls/tls.key", ReverseProxy.HttpsPort, PublicPort: pub) : null);
@@ -424,7 +426,7 @@ public static class DockerTarget
     {
         var spec = new TraefikSpec(
             [.. upstreams.Select(u => new TraefikService(u.Name, services[u.Name].ContainerNames.Select(n => $"http://{n}:{u.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}").ToList(),
-                u.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null))],
+                u.Health is { Kind: HealthKind.Http, Path: { } hp } ? hp : null, u.RequestTimeoutSeconds ?? ServiceDef.DefaultRequestTimeoutSeconds))],
             [.. p.Routes.Select(r => new TraefikRoute(r.PathPrefix, r.Service))],
             ReverseProxy.HttpPortFor(ProxyKind.Traefik),
             ReverseProxy.HttpsPort,
@@ -439,9 +441,10 @@ public static class DockerTarget
         new(dir + "/tls.key", program.DeclareConfig(new ConfigKey("tlsPrivateKey", ConfigType.String, Secret: true)).Ref),
     ];
 
-    private static void AddMonitoring(ComponentGroup system, SystemDefinition def, MonitoringDef m, EnvironmentProfile profile,
+    private static void AddMonitoring(ComponentGroup system, SystemDefinition def, MonitoringDef m, Composition.StackSettings settings,
         IReadOnlyList<DockerNetwork> nets, Dictionary<string, DockerService> services, PostgresDatabase? db, RedisCache? cache, string? publishAddress, bool export)
     {
+        var profile = settings.Environment;
         var jobs = new List<ScrapeJob> { new("prometheus", ["localhost:9090"]) };
         foreach (var svc in def.Services.Where(s => s.MetricsPath is not null && s.PrimaryPort is not null))
             jobs.Add(new ScrapeJob(svc.Name, [.. services[svc.Name].ContainerNames.Select(n => $"{n}:{svc.PrimaryPort!.ContainerPort.ToString(CultureInfo.InvariantCulture)}")], svc.MetricsPath!));
@@ -468,6 +471,9 @@ public static class DockerTarget
             LokiFiles = [new ConfigFile("/etc/loki/config.yaml", LokiConfig.Render(m.LogRetentionDays is { } days ? new LokiSpec(days) : new LokiSpec()))],
             Loki = true,
             Alertmanager = rules,
+            AlertWebhookUrl = rules && settings.HasAlertWebhook
+                ? system.Program.DeclareConfig(new ConfigKey(Composition.StackSettings.AlertWebhookKey, ConfigType.String, Secret: true)).Ref
+                : null,
             NodeExporter = rules,
             SystemName = def.Name,
             // Grafana, Prometheus and Loki speak plain HTTP: published on the host in dev only (elsewhere: SSH tunnel or a proxy route).
@@ -487,7 +493,12 @@ public static class DockerTarget
                 "promtail reads the root-owned (0640) json-file logs under /var/lib/docker/containers; it runs as root with every capability dropped, no-new-privileges and a read-only bind"));
             system.Program.Notes.Add($"{m.Name}: promtail ships every container log on this Docker host to Loki (read-only bind of {Monitoring.ContainerLogDir}, no Docker socket), labelled system={def.Name} and container_id");
         }
-        if (rules) system.Program.Notes.Add($"{m.Name}: alerts go to Alertmanager, whose receiver has no notification integration yet (add one to alertmanager.yml)");
+        if (rules)
+            system.Program.Notes.Add(settings.HasAlertWebhook
+                ? $"{m.Name}: Alertmanager posts notifications to the webhook in the secret platform:{Composition.StackSettings.AlertWebhookKey} (critical: after {AlertmanagerConfig.CriticalGroupWait}, repeated every {AlertmanagerConfig.CriticalRepeatInterval}; warnings: every {AlertmanagerConfig.RepeatInterval}; resolutions too)"
+                : $"{m.Name}: alerts go to Alertmanager but NOBODY IS NOTIFIED: no receiver is configured; set the secret platform:{Composition.StackSettings.AlertWebhookKey} (pulumi config set --secret {Composition.StackSettings.AlertWebhookKey} https://hooks.example.com/...) to have them posted to a webhook");
+        else if (settings.HasAlertWebhook)
+            system.Program.Notes.Add($"{m.Name}: platform:{Composition.StackSettings.AlertWebhookKey} is set but {profile.Name} has no alert rules (monitoring level {profile.Monitoring}), so nothing is posted to it");
         if (export && monitoring.AdminPassword is { } pw) system.Program.Export("grafanaAdminPassword", pw);
     }
 
@@ -514,7 +525,7 @@ public static class DockerTarget
         if (!def.BackUpVolumes) return;
         var owners = system.Program.AllInOrder.Select(r => r.Owner).OfType<DockerService>().Distinct()
             .Where(s => s.Path.StartsWith(system.Path + "/", StringComparison.Ordinal) && s.Volumes.Count > 0
-                        && s != db?.Service && s != cache?.Service && !s.Containers.Any(c => c.Traits.Contains(Traits.Backup)))
+                        && !s.Containers.Any(c => c.Traits.Contains(Traits.Backup) || c.Traits.Contains(Traits.Database) || c.Traits.Contains(Traits.Cache)))
             .ToList();
         foreach (var root in owners.Where(s => s.Args.User.Split(':')[0] == "0"))
             system.Program.Notes.Add($"{root.Name}: its volume is not archived (it runs as root and holds only its read position, which it rebuilds)");
@@ -534,6 +545,38 @@ public static class DockerTarget
             });
             system.Program.Notes.Add($"{backup.Service.Name}: archives {string.Join(", ", sources.Select(s => s.Name))} while they run (crash-consistent, like a power cut); restore with the service stopped");
         }
+    }
+
+    /// <summary>
+    /// <c>platform:updateTimeout</c>: every container with a health check waits that long to become healthy
+    /// (<c>waitTimeout</c>) and its create/update may take that long plus 60 s for the uploads and start
+    /// (<c>customTimeouts</c>). Refused when a health check cannot pass in time: its start period plus interval × retries
+    /// is what Docker may take to call a slow-starting container unhealthy.
+    /// </summary>
+    private static void ApplyUpdateTimeout(ComponentGroup system, Composition.StackSettings settings, int seconds)
+    {
+        static int Secs(Value? v) => v is Str { Text: var t } && t.EndsWith('s') ? int.Parse(t[..^1], CultureInfo.InvariantCulture) : 0;
+        var checkedContainers = system.AllResources()
+            .Where(r => r.Type == "docker:index/container:Container" && r.Properties.Get("healthcheck") is MapValue)
+            .Select(c =>
+            {
+                var h = (MapValue)c.Properties.Get("healthcheck")!;
+                var retries = h["retries"] is Num n ? (int)n.Number : 3;
+                return (Container: c, Start: Secs(h["startPeriod"]), Interval: Secs(h["interval"]), Retries: retries,
+                    Need: Secs(h["startPeriod"]) + Secs(h["interval"]) * retries);
+            }).ToList();
+        if (checkedContainers.Count == 0) return;
+        var slowest = checkedContainers.MaxBy(x => x.Need);
+        if (seconds <= slowest.Need)
+            throw new InputException(settings.File, Composition.StackSettings.Prefix + "updateTimeout", seconds.ToString(CultureInfo.InvariantCulture),
+                $"'{((Str)slowest.Container.Properties.Get("name")!).Text}' may take {slowest.Need} s to turn healthy (start period {slowest.Start} s + interval {slowest.Interval} s × {slowest.Retries} retries); allowed: more than {slowest.Need} to {Composition.StackSettings.MaxUpdateTimeoutSeconds} seconds");
+        var custom = $"{(seconds + 60).ToString(CultureInfo.InvariantCulture)}s";
+        foreach (var x in checkedContainers)
+        {
+            x.Container.Properties.Set("waitTimeout", seconds);
+            x.Container.Options.CustomTimeouts = new CustomTimeouts(Create: custom, Update: custom);
+        }
+        system.Program.Notes.Add($"update timeout: every container waits up to {seconds} s to turn healthy (platform:updateTimeout; the slowest health check needs {slowest.Need} s)");
     }
 
     /// <summary>The one-shot chown containers run as root without a health check by design (see <see cref="VolumeInit"/>).</summary>

@@ -356,6 +356,8 @@ public static class KubernetesTarget
         if (tls && c.Settings.AcmeEmail is null)
             throw new InputException(file, "platform:acmeEmail", null, "missing: the ACME issuer needs an account e-mail for expiry notices; set platform:acmeEmail (e.g. ops@example.com)");
         var group = new ComponentGroup(system, "ingress", "Ingress (Traefik + cert-manager)");
+        foreach (var slow in proxy.Routes.Select(r => c.Definition.FindService(r.Service)!).Distinct().Where(s => s.RequestTimeoutSeconds is not null))
+            system.Program.Notes.Add($"kubernetes: '{slow.Name}' declares a {slow.RequestTimeoutSeconds} s request timeout; the Traefik ingress does not apply per-service timeouts yet (Traefik waits for its response without a limit)");
         var prod = c.Profile.Name == "prod";
         var traefik = new HelmChart(group, "traefik", new HelmChartArgs
         {
@@ -427,6 +429,10 @@ public static class KubernetesTarget
     {
         var group = new ComponentGroup(system, m.Name, "Monitoring (kube-prometheus-stack + Loki)");
         var rules = c.Profile.Monitoring != MonitoringLevel.Basic;
+        if (rules)
+            system.Program.Notes.Add(c.Settings.HasAlertWebhook
+                ? $"kubernetes: platform:{Composition.StackSettings.AlertWebhookKey} is not wired into kube-prometheus-stack's Alertmanager yet: NOBODY IS NOTIFIED (the docker and host targets post to it)"
+                : $"kubernetes: Alertmanager (kube-prometheus-stack) has no notification receiver: NOBODY IS NOTIFIED");
         var adminPassword = SecretSource.Generated(24).Resolve(group, "grafana-admin-password", c.Profile.ProtectData);
         const string lokiUrl = "http://loki-gateway.monitoring.svc.cluster.local";
         var stack = new HelmChart(group, "kube-prometheus-stack", new HelmChartArgs

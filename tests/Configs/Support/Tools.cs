@@ -14,6 +14,7 @@ internal static class Tools
 
     public static string Nginx => Require("nginx", "/usr/sbin/nginx");
     public static string Promtool => Require("promtool", "/usr/bin/promtool");
+    public static string Amtool => Require("amtool", "/usr/bin/amtool");
     public static string RedisServer => Require("redis-server", "/usr/bin/redis-server");
     public static string RedisCli => Require("redis-cli", "/usr/bin/redis-cli");
     public static string Openssl => Require("openssl", "/usr/bin/openssl");
