@@ -32,6 +32,36 @@ public sealed record BackupSpec(
 /// </summary>
 public static class BackupScripts
 {
+    /// <summary>
+    /// The opening every generated backup.sh shares (database, Redis and volume sidecars): retention in minutes per mode,
+    /// the <c>hourly|daily</c> argument (exit 64 otherwise) as <c>MODE</c> and <c>KEEP_MINUTES</c>, and the tools it
+    /// needs on PATH (exit 69 otherwise). Ends with a newline.
+    /// </summary>
+    public static string ModeAndTools(int hourlyRetentionHours, int dailyRetentionDays, string tools) => $$"""
+        HOURLY_RETENTION_MINUTES={{hourlyRetentionHours * 60}}
+        DAILY_RETENTION_MINUTES={{dailyRetentionDays * 24 * 60}}
+
+        usage() {
+            echo "usage: backup.sh hourly|daily" >&2
+            exit 64
+        }
+
+        [ "$#" -eq 1 ] || usage
+        MODE=$1
+        case "$MODE" in
+            hourly) KEEP_MINUTES=$HOURLY_RETENTION_MINUTES ;;
+            daily) KEEP_MINUTES=$DAILY_RETENTION_MINUTES ;;
+            *) usage ;;
+        esac
+
+        for tool in {{tools}}; do
+            if ! command -v "$tool" >/dev/null 2>&1; then
+                echo "backup: $tool not found in PATH" >&2
+                exit 69
+            fi
+        done
+        """;
+
     public const string BackupPath = "backup.sh";
     public const string RestorePath = "restore.sh";
     public const string BaseBackupPath = "basebackup.sh";
@@ -69,28 +99,7 @@ public static class BackupScripts
             : "${PGDATABASE:={{spec.Database}}}"
             export PGDATABASE
             BACKUP_DIR="${BACKUP_DIR:-{{spec.BackupDir}}}"
-            HOURLY_RETENTION_MINUTES={{spec.HourlyRetentionHours * 60}}
-            DAILY_RETENTION_MINUTES={{spec.DailyRetentionDays * 24 * 60}}
-
-            usage() {
-                echo "usage: backup.sh hourly|daily" >&2
-                exit 64
-            }
-
-            [ "$#" -eq 1 ] || usage
-            MODE=$1
-            case "$MODE" in
-                hourly) KEEP_MINUTES=$HOURLY_RETENTION_MINUTES ;;
-                daily) KEEP_MINUTES=$DAILY_RETENTION_MINUTES ;;
-                *) usage ;;
-            esac
-
-            for tool in pg_dump pg_restore find date; do
-                if ! command -v "$tool" >/dev/null 2>&1; then
-                    echo "backup: $tool not found in PATH" >&2
-                    exit 69
-                fi
-            done
+            {{ModeAndTools(spec.HourlyRetentionHours, spec.DailyRetentionDays, "pg_dump pg_restore find date")}}
 
             SAFE_DB=$(printf '%s' "$PGDATABASE" | tr -c 'A-Za-z0-9_.-' '_')
             DIR="$BACKUP_DIR/$MODE"

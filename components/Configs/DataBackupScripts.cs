@@ -269,28 +269,7 @@ public static class DataBackupScripts
             umask 077
 
             BACKUP_DIR="${BACKUP_DIR:-/backups}"
-            HOURLY_RETENTION_MINUTES={{retention.HourlyRetentionHours * 60}}
-            DAILY_RETENTION_MINUTES={{retention.DailyRetentionDays * 24 * 60}}
-
-            usage() {
-                echo "usage: backup.sh hourly|daily" >&2
-                exit 64
-            }
-
-            [ "$#" -eq 1 ] || usage
-            MODE=$1
-            case "$MODE" in
-                hourly) KEEP_MINUTES=$HOURLY_RETENTION_MINUTES ;;
-                daily) KEEP_MINUTES=$DAILY_RETENTION_MINUTES ;;
-                *) usage ;;
-            esac
-
-            for tool in {{tools}}; do
-                if ! command -v "$tool" >/dev/null 2>&1; then
-                    echo "backup: $tool not found in PATH" >&2
-                    exit 69
-                fi
-            done
+            {{BackupScripts.ModeAndTools(retention.HourlyRetentionHours, retention.DailyRetentionDays, tools)}}
 
             DIR="$BACKUP_DIR/$MODE"
             mkdir -p "$DIR"
