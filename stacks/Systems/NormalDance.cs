@@ -80,8 +80,10 @@ public static class NormalDance
         s.AddMonitoring(grafanaHostPort: 3003, edge, backend);
 
         // Where this program does not do what seed 004 says (rows of docs/seed-fidelity.md).
-        s.NotYet("004-08", "L129-133: PostgreSQL StatefulSet, 1 primary and 2 replicas",
-            "prod runs 2 streaming standbys (PostgresReplicas); staging's profile has no database replicas (EnvironmentProfile.Staging.DatabaseReplicas = 0)", "staging");
+        s.Departs("004-08", "L129-133: PostgreSQL StatefulSet, 1 primary and 2 replicas",
+            "prod runs the 2 streaming standbys (PostgresReplicas); dev and staging run one PostgreSQL: the seed's environment table (L481-487) gives them no and daily backups, " +
+            "and the standbys are cloned with the replication role that prod's base backups (point-in-time recovery) create; below prod no target's profile has database replicas",
+            "dev", "staging");
         s.Departs("004-12", "L463-465: requests cpu 500m",
             "Docker containers have no CPU reservation (only a cpus limit); the 1Gi memory request is the memory reservation");
         s.Departs("004-13", "L108, L118, L123, L403-431: HorizontalPodAutoscaler (CPU 70 %, memory 80 %, 3 to 20 replicas)",

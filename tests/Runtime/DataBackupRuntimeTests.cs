@@ -9,7 +9,7 @@ namespace Infra.Tests.Runtime;
 /// The staging programs' data backups (volume archives, Redis snapshots), run on the engine exactly as shipped and
 /// restored with their own shipped restore scripts into fresh volumes.
 /// </summary>
-[Collection("runtime data backups")]
+[Collection("runtime pinai")]   // deploys PinAI containers: the same names as PinaiRuntimeTests, so never beside it
 [Trait("Category", RuntimeCollection.Category)]
 public class DataBackupRuntimeTests(ITestOutputHelper output)
 {
@@ -101,6 +101,32 @@ public class DataBackupRuntimeTests(ITestOutputHelper output)
         }
     }
 
+    internal static List<Dictionary<string, object?>> Mounts(Dictionary<string, object?> props) =>
+        ((List<object?>)props["volumes"]!).Cast<Dictionary<string, object?>>().ToList();
+
+    /// <summary>The "backup: wrote PATH (N bytes)" lines of a backup run.</summary>
+    internal static List<(string Path, long Bytes)> Wrote(string stdout) =>
+    [
+        .. stdout.Split('\n').Where(l => l.StartsWith("backup: wrote ", StringComparison.Ordinal)).Select(l =>
+        {
+            var rest = l["backup: wrote ".Length..].Trim();
+            var open = rest.LastIndexOf(" (", StringComparison.Ordinal);
+            return (rest[..open], long.Parse(rest[(open + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        }),
+    ];
+
+    /// <summary>Every entry of a volume (read-only, as root): path, owner, mode, type, and the checksum of each file.</summary>
+    internal static string Inventory(string scope, string volume) =>
+        DockerCli.Ok(["run", "--rm", "--label", Deployment.TestLabel + "=" + scope, "-v", volume + ":/v:ro", "local/busybox", "sh", "-c",
+            "cd /v && find . | sort | while read -r f; do stat -c '%n %u:%g %a %F' \"$f\"; done && " +
+            "find . -type f | sort | xargs md5sum"]);
+}
+
+/// <summary>The Redis snapshot of the staging programs' data backups; in the Pliers collection (it deploys Pliers containers).</summary>
+[Collection("runtime pliers")]
+[Trait("Category", RuntimeCollection.Category)]
+public class RedisBackupRuntimeTests(ITestOutputHelper output)
+{
     /// <summary>
     /// Pliers staging (seed 001-33): keys SET in the cache (strings, a hash, a key with a TTL) are in the RDB the
     /// cache-backup sidecar takes with redis-cli --rdb (password from REDISCLI_AUTH, not on its command line). The
@@ -119,7 +145,7 @@ public class DataBackupRuntimeTests(ITestOutputHelper output)
             var cache = containers.Single(c => Deployment.Label(c, "platform.role") == "cache");
             var sidecar = containers.Single(c => Deployment.Label(c, "platform.role") == "cache-backup");
             var props = program.ResolvedProperties(sidecar);
-            var backupVolume = (string)Mounts(props).Single(m => (string?)m["containerPath"] == "/backups")["volumeName"]!;
+            var backupVolume = (string)DataBackupRuntimeTests.Mounts(props).Single(m => (string?)m["containerPath"] == "/backups")["volumeName"]!;
             Assert.DoesNotContain(((List<object?>)props["command"]!).Cast<string>(), a => a.Contains(d.Env(cache, "REDIS_PASSWORD"), StringComparison.Ordinal));
 
             d.CreateNetworksAndVolumes();
@@ -134,7 +160,7 @@ public class DataBackupRuntimeTests(ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
             var run = d.Exec(sidecarName, "sh", "/opt/backup/backup.sh", "daily");
             Assert.True(run.Ok, $"backup.sh daily in {d.Describe(sidecar)} failed:\n{run}");
-            var dump = Assert.Single(Wrote(run.Stdout));
+            var dump = Assert.Single(DataBackupRuntimeTests.Wrote(run.Stdout));
             output.WriteLine($"redis backup: {clock.Elapsed.TotalSeconds:0.0} s, {Path.GetFileName(dump.Path)} {dump.Bytes} B");
             Assert.EndsWith(".rdb", dump.Path);
 
@@ -185,24 +211,4 @@ public class DataBackupRuntimeTests(ITestOutputHelper output)
             output.WriteLine(d.Log);
         }
     }
-
-    private static List<Dictionary<string, object?>> Mounts(Dictionary<string, object?> props) =>
-        ((List<object?>)props["volumes"]!).Cast<Dictionary<string, object?>>().ToList();
-
-    /// <summary>The "backup: wrote PATH (N bytes)" lines of a backup run.</summary>
-    private static List<(string Path, long Bytes)> Wrote(string stdout) =>
-    [
-        .. stdout.Split('\n').Where(l => l.StartsWith("backup: wrote ", StringComparison.Ordinal)).Select(l =>
-        {
-            var rest = l["backup: wrote ".Length..].Trim();
-            var open = rest.LastIndexOf(" (", StringComparison.Ordinal);
-            return (rest[..open], long.Parse(rest[(open + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
-        }),
-    ];
-
-    /// <summary>Every entry of a volume (read-only, as root): path, owner, mode, type, and the checksum of each file.</summary>
-    private static string Inventory(string scope, string volume) =>
-        DockerCli.Ok(["run", "--rm", "--label", Deployment.TestLabel + "=" + scope, "-v", volume + ":/v:ro", "local/busybox", "sh", "-c",
-            "cd /v && find . | sort | while read -r f; do stat -c '%n %u:%g %a %F' \"$f\"; done && " +
-            "find . -type f | sort | xargs md5sum"]);
 }

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Infra.Tests.Runtime;
 
 /// <summary>NormalDance's Redis primary and read-only replica (seed 004-09), as the staging program ships them.</summary>
-[Collection("runtime redis replica")]
+[Collection("runtime normaldance")]   // deploys NormalDance containers: never beside NormalDanceRuntimeTests
 [Trait("Category", RuntimeCollection.Category)]
 public class RedisReplicaRuntimeTests(ITestOutputHelper output)
 {
