@@ -97,6 +97,7 @@ public static class DiffCommand
             ?? throw new InputException("command line", "--stack", null, "diff --from/--to needs the stack whose program is compared: --stack NAME");
         ProgramModel neu;
         Baseline baseline;
+        using var noGc = NoGcWhileReading(from, to, root);
         using (Phases.Time("read programs"))
         {
             // Both sides as text first (in order, so a bad --from is the error reported when both are bad), then the
@@ -104,7 +105,11 @@ public static class DiffCommand
             // is most of the time.
             var oldSide = Side("--from", from, stack, root);
             var newSide = Side("--to", to, stack, root);
-            var oldTask = Task.Run(() => { var old = oldSide(); return DiffEngine.FromProgram(old, stack, old.Origin); });
+            var oldTask = Task.Run(() =>
+            {
+                var old = oldSide();
+                using (Phases.Time("baseline")) return DiffEngine.FromProgram(old, stack, old.Origin);
+            });
             System.Runtime.ExceptionServices.ExceptionDispatchInfo? newError = null;
             neu = null!;
             try { neu = newSide(); }
@@ -113,6 +118,35 @@ public static class DiffCommand
             newError?.Throw();
         }
         using (Phases.Time("compare")) return DiffEngine.Compare(neu, stack, baseline);
+    }
+
+    /// <summary>
+    /// The two program trees and models are all alive until the comparison ends: a collection in between only walks
+    /// them (on a 10,000-resource diff the collector took half the reading time). Where both sides are files, the
+    /// collector is held off for about 20 times their size (the trees, the models and the baseline), within 1 GiB;
+    /// when the runtime refuses, it simply runs as usual.
+    /// </summary>
+    private static IDisposable? NoGcWhileReading(string from, string to, string root)
+    {
+        long Size(string spec) => File.Exists(spec) ? new FileInfo(spec).Length : 0;
+        var budget = 20 * (Size(from) + Size(to));
+        if (budget is 0 or > 1L << 30) return null;
+        try
+        {
+            return GC.TryStartNoGCRegion(budget) ? new NoGcRegion() : null;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;   // more than this runtime's no-GC region can hold
+        }
+    }
+
+    private sealed class NoGcRegion : IDisposable
+    {
+        public void Dispose()
+        {
+            if (System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
     }
 
     /// <summary>One side, read (a file or a git revision's program) or synthesized (<c>.</c>); what remains is the parse.</summary>

@@ -114,7 +114,7 @@ public sealed record ProgramModel(string Project, IReadOnlyList<PlannedResource>
         object? root;
         try
         {
-            root = YamlTree.Read(text, origin);
+            using (Phases.Time("yaml tree (both sides)")) root = YamlTree.Read(text, origin);
         }
         catch (YamlDotNet.Core.YamlException e)
         {
@@ -136,6 +136,7 @@ public sealed record ProgramModel(string Project, IReadOnlyList<PlannedResource>
         var names = new HashSet<string>(rm.Entries.Count, StringComparer.Ordinal);
         foreach (var (name, _) in rm.Entries) names.Add(name);
         var ctx = new YamlContext(names, configKeys, secretKeys, origin);
+        using var model = Phases.Time("program model (both sides)");
         var list = new List<PlannedResource>(rm.Entries.Count);
         foreach (var (name, node) in rm.Entries)
         {
