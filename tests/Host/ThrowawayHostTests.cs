@@ -66,15 +66,8 @@ public sealed class ThrowawayHostTests : IDisposable
 
         // The program's local identity command, run as the engine would (the secret resolved into its environment, a
         // scratch HOME): every SSH call below uses the files it writes and the Docker provider's own sshOpts.
-        var identity = (Dictionary<object, object>)resources["vru-server-identity"]["properties"];
-        var identityEnv = ((Dictionary<object, object>)identity["environment"]).ToDictionary(e => (string)e.Key,
-            e => ((string)e.Value).Replace("${sshPrivateKey}", File.ReadAllText(key).TrimEnd('\n'), StringComparison.Ordinal));
-        identityEnv["HOME"] = Path.Combine(_dir, "home");
-        var made = Run("sh", ["-c", ((string)identity["create"]).Replace("$$", "$", StringComparison.Ordinal)], TimeSpan.FromSeconds(30), identityEnv);
-        Assert.True(made.Exit == 0, made.Err);
-        var provider = (Dictionary<object, object>)resources["vru-server-docker"]["properties"];
+        var provider = ConnectAsTheProvider(resources, "vru", key);
         Assert.Equal($"ssh://{user}@{ip}:22", provider["host"]);
-        _sshOpts = [.. ((List<object>)provider["sshOpts"]).Cast<string>().Select(o => o.Replace("${vru-server-identity.stdout}", made.Out, StringComparison.Ordinal))];
         Assert.Contains("StrictHostKeyChecking=yes", _sshOpts);
         var steps = BootstrapSteps.Select(s => (Name: s, Props: (Dictionary<object, object>)resources[$"vru-server-{s}"]["properties"])).ToList();
         foreach (var (name, props) in steps)
@@ -215,14 +208,7 @@ public sealed class ThrowawayHostTests : IDisposable
         var r = _stacks.Run("runtime", HostStacks.Text("pinai", "dev", ["web-1"]).Replace("10.1.0.10", ip).Replace(HostStacks.HostKey, hostKey));
         Assert.True(r.Exit == 0, r.Stderr);
         var resources = HostProgramTests.Resources(r.Stdout);
-        var identity = (Dictionary<object, object>)resources["pinai-server-identity"]["properties"];
-        var identityEnv = ((Dictionary<object, object>)identity["environment"]).ToDictionary(e => (string)e.Key,
-            e => ((string)e.Value).Replace("${sshPrivateKey}", File.ReadAllText(key).TrimEnd('\n'), StringComparison.Ordinal));
-        identityEnv["HOME"] = Path.Combine(_dir, "home");
-        var made = Run("sh", ["-c", ((string)identity["create"]).Replace("$$", "$", StringComparison.Ordinal)], TimeSpan.FromSeconds(30), identityEnv);
-        Assert.True(made.Exit == 0, made.Err);
-        var provider = (Dictionary<object, object>)resources["pinai-server-docker"]["properties"];
-        _sshOpts = [.. ((List<object>)provider["sshOpts"]).Cast<string>().Select(o => o.Replace("${pinai-server-identity.stdout}", made.Out, StringComparison.Ordinal))];
+        var provider = ConnectAsTheProvider(resources, "pinai", key);
 
         // An `ssh` first on PATH that adds the provider's sshOpts, as the provider's connection helper does.
         var bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
@@ -311,6 +297,24 @@ public sealed class ThrowawayHostTests : IDisposable
             Thread.Sleep(200);
         }
         return false;
+    }
+
+    /// <summary>
+    /// Runs the program's local identity command as the engine would (the secret key resolved into its environment, a
+    /// scratch HOME) and takes the Docker provider's sshOpts with the files it wrote: every SSH call of the test uses
+    /// them. Returns the provider's properties.
+    /// </summary>
+    private Dictionary<object, object> ConnectAsTheProvider(Dictionary<string, Dictionary<object, object>> resources, string system, string key)
+    {
+        var identity = (Dictionary<object, object>)resources[$"{system}-server-identity"]["properties"];
+        var identityEnv = ((Dictionary<object, object>)identity["environment"]).ToDictionary(e => (string)e.Key,
+            e => ((string)e.Value).Replace("${sshPrivateKey}", File.ReadAllText(key).TrimEnd('\n'), StringComparison.Ordinal));
+        identityEnv["HOME"] = Path.Combine(_dir, "home");
+        var made = Run("sh", ["-c", ((string)identity["create"]).Replace("$$", "$", StringComparison.Ordinal)], TimeSpan.FromSeconds(30), identityEnv);
+        Assert.True(made.Exit == 0, made.Err);
+        var provider = (Dictionary<object, object>)resources[$"{system}-server-docker"]["properties"];
+        _sshOpts = [.. ((List<object>)provider["sshOpts"]).Cast<string>().Select(o => o.Replace($"${{{system}-server-identity.stdout}}", made.Out, StringComparison.Ordinal))];
+        return provider;
     }
 
     private static (int Exit, string Out, string Err) Run(string tool, IReadOnlyList<string> args, TimeSpan timeout, IReadOnlyDictionary<string, string>? env = null)
