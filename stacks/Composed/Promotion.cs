@@ -18,8 +18,8 @@ public static class Promotion
     /// <summary><c>${promoted-from.outputs["images"]["service"]}</c>, creating the reference under <paramref name="system"/> once.</summary>
     public static Value Image(Construct system, string from, string service)
     {
-        var reference = system.Program.AllInOrder.FirstOrDefault(r => r.Type == StackReferenceType)
-            ?? system.AddUntyped(ReferenceKey, StackReferenceType, new Props { ["name"] = from });
+        // One reference per program, found once (not by a scan of the program per promoted service).
+        var reference = References.GetValue(system.Program, _ => system.AddUntyped(ReferenceKey, StackReferenceType, new Props { ["name"] = from }));
         if (Name(reference) != from) throw new SynthesisException($"two promotion sources in one program: {Name(reference)} and {from}");
         return new OutputRef(reference, $"outputs[\"images\"][\"{service}\"]");
     }
@@ -32,6 +32,8 @@ public static class Promotion
         program.Notes.Add($"promotion: {string.Join(", ", promoted.Select(s => s.Name))} run the images stack {promoted[0].Image!.PromotedFrom} exported (output images, read at deployment; " +
             "an unknown stack or a missing key fails `pulumi preview`); pin platform:images.<service> to override or roll back");
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StackProgram, Resource> References = new();
 
     private static string? Name(Resource r) => r.Properties.Get("name") is Str { Text: var t } ? t : null;
 }
