@@ -97,10 +97,14 @@ public static class Synthesizer
     /// </summary>
     private static void ExportDigests(StackProgram program, ComposedSystem composed)
     {
+        // One pass over the program: a service's pull is the RemoteImage of its "image" (on several hosts, the first server's).
+        var pulls = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        foreach (var r in program.AllInOrder)
+            if (r.Type == "docker:index/remoteImage:RemoteImage" && r.Owner is Infra.Components.Docker.DockerImage { Name: "image", Parent: Infra.Components.Docker.DockerService service })
+                pulls.TryAdd(service.Name, r);
         var digests = new List<KeyValuePair<string, Value>>();
         foreach (var svc in composed.Services.Where(s => s.Image is { BuildContext: null } && s.Def.DefaultImage is null))
-            if (program.AllInOrder.FirstOrDefault(r => r.Type == "docker:index/remoteImage:RemoteImage"
-                    && (r.Name == $"{composed.Name}-{svc.Name}-image" || r.Name.EndsWith($"-{composed.Name}-{svc.Name}-image", StringComparison.Ordinal))) is { } image)
+            if (pulls.TryGetValue(svc.Name, out var image))
                 digests.Add(new(svc.Name, new OutputRef(image, "repoDigest")));
         if (digests.Count > 0) program.Export("images", new MapValue(digests));
     }

@@ -131,6 +131,19 @@ public class PromotionTests
         Assert.Equal(new OutputRef(pull, "repoDigest"), exported["registry"]);
     }
 
+    [Fact]
+    public void A_stack_on_several_hosts_exports_the_first_servers_pulls()
+    {
+        var text = "config:\n  platform:system: pinai\n  platform:environment: prod\n  platform:target: host\n  platform:servers:\n" +
+            $"    a:\n      address: 10.1.0.10\n      hostKey: {Host.HostStacks.HostKey}\n" +
+            $"    b:\n      address: 10.1.0.11\n      hostKey: {Host.HostStacks.HostKey}\n" + Host.HostStacks.Secret("sshPrivateKey");
+        var p = Run(text, "pinai-prod");
+        var exported = Assert.IsType<MapValue>(p.Outputs.Single(o => o.Key == "images").Value);
+        Assert.Equal(5, exported.Entries.Count);
+        var registry = Assert.IsType<OutputRef>(exported["registry"]);
+        Assert.Equal(("pinai-a-registry-image", "repoDigest"), (registry.Resource.Name, registry.Path));
+    }
+
     [Theory]
     [InlineData("staging", "staging", "organization/platform/dev")]
     [InlineData("prod", "prod", "organization/platform/staging")]
